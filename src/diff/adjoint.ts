@@ -1,0 +1,96 @@
+// Adjoint (transpose) rules: given df linear in dX and a cotangent for a node, the cotangent of the child
+// that carries dX. Running them from df (cotangent 1) down to dX reads off the gradient G with
+// df = <G, dX> = tr(G' dX): "differential, then move dX out", as one backward pass over the DAG.
+
+import { InternalError, invariant } from "../diagnostics/errors.js";
+import type { Builder } from "../ir/builder.js";
+import { type Node, topoOrder } from "../ir/node.js";
+import type { Op } from "../ir/ops.js";
+import { isScalarShape } from "../shape/shape.js";
+
+/** Cotangent of argument i of n, given n's cotangent ct. Only called for an argument that carries dX. */
+type AdjointRule = (b: Builder, n: Node, ct: Node, i: number) => Node;
+
+const notLinear = (op: Op): AdjointRule => () => {
+  throw new InternalError(`${op} is not linear in the differential`);
+};
+
+/** Product of the factors other than i, in order, as one node (for chains; null when empty). */
+function chainOf(b: Builder, fs: readonly Node[]): Node | null {
+  return fs.length === 0 ? null : b.mul(...fs);
+}
+
+export const ADJOINT_RULES: Readonly<Record<Op, AdjointRule>> = {
+  const: notLinear("const"),
+  var: notLinear("var"),
+  dvar: notLinear("dvar"),
+  eye: notLinear("eye"),
+  ones: notLinear("ones"),
+  zeros: notLinear("zeros"),
+  pow: notLinear("pow"),
+  fn: notLinear("fn"),
+  det: notLinear("det"),
+  logdet: notLinear("logdet"),
+  inv: notLinear("inv"),
+  mpow: notLinear("mpow"),
+  norm1: notLinear("norm1"),
+  norm2: notLinear("norm2"),
+  expm: notLinear("expm"),
+  logm: notLinear("logm"),
+  sqrtm: notLinear("sqrtm"),
+  // d(a + b): each term gets the cotangent
+  add: (_b, _n, ct) => ct,
+  // s1*...*M: the scalar factor si gets <others, ct>; the non-scalar factor M gets (s1*...)*ct
+  times: (b, n, ct, i) => {
+    const others = n.args.filter((_, j) => j !== i);
+    const arg = n.args[i]!;
+    const rest = others.length === 0 ? b.num(1) : b.times(...others);
+    if (isScalarShape(arg.shape)) return b.inner(rest, ct);
+    return b.times(rest, ct);
+  },
+  // P * Ai * Q: Ai gets P' * ct * Q'
+  mul: (b, n, ct, i) => {
+    const p = chainOf(b, n.args.slice(0, i));
+    const q = chainOf(b, n.args.slice(i + 1));
+    let g = ct;
+    if (p) g = b.prod(b.transpose(p), g);
+    if (q) g = b.prod(g, b.transpose(q));
+    return g;
+  },
+  hadamard: (b, n, ct, i) => b.hadamard(ct, ...n.args.filter((_, j) => j !== i)),
+  transpose: (b, _n, ct) => b.transpose(ct),
+  // tr(A): A gets ct * I
+  tr: (b, n, ct) => b.times(ct, b.eye(n.args[0]!.shape[0])),
+  // sum(A): A gets ct * ones
+  sum: (b, n, ct) => b.times(ct, b.ones(n.args[0]!.shape)),
+  diagm: (b, _n, ct) => b.diagv(ct),
+  diagv: (b, _n, ct) => b.diagm(ct),
+};
+
+/**
+ * Backward pass over a linear expression `lin` in dX: returns G with <seed, lin> = <G, dX>.
+ * With seed = 1 and a scalar lin this is the gradient. Each shared node is visited once.
+ */
+export function pullback(b: Builder, lin: Node, dX: Node, seed: Node): Node {
+  const order = topoOrder([lin]).filter((n) => n.hasD);
+  const cts = new Map<number, Node[]>();
+  cts.set(lin.id, [seed]);
+  for (let k = order.length - 1; k >= 0; k--) {
+    const n = order[k]!;
+    const list = cts.get(n.id);
+    if (!list || n === dX) continue;
+    const ct = list.length === 1 ? list[0]! : b.add(...list);
+    n.args.forEach((a, i) => {
+      if (!a.hasD) return;
+      const c = ADJOINT_RULES[n.op](b, n, ct, i);
+      const l = cts.get(a.id);
+      if (l) l.push(c);
+      else cts.set(a.id, [c]);
+    });
+  }
+  const got = cts.get(dX.id);
+  if (!got) return b.zeros(dX.shape);
+  const g = got.length === 1 ? got[0]! : b.add(...got);
+  invariant(g.shape[0] === dX.shape[0] && g.shape[1] === dX.shape[1], "pullback shape");
+  return g;
+}

@@ -1,0 +1,164 @@
+// Differentials: d(f) as an IR expression linear in dX (the dvar leaf), one rule per op in a table.
+// Linear ops apply themselves to the differential, multilinear ones get the product rule, and only the
+// nonlinear ops carry hand-written rules, each with its formula and source.
+
+import { MatcalcError, assertNever, invariant } from "../diagnostics/errors.js";
+import type { Builder } from "../ir/builder.js";
+import { ELEMENTWISE, type ElementwiseName } from "../ir/elementwise.js";
+import { type Node, topoOrder } from "../ir/node.js";
+import type { Op } from "../ir/ops.js";
+
+/** Differential of a child, or null when the child does not depend on the variable (a symbolic zero). */
+type D = (i: number) => Node | null;
+
+interface DiffCtx {
+  readonly b: Builder;
+  readonly notes: Set<string>;
+}
+
+type DiffRule = (c: DiffCtx, n: Node, d: D) => Node | null;
+
+/** Product rule for any multilinear op: sum over i of op(a1, ..., d(ai), ..., an). */
+const productRule =
+  (mk: (b: Builder, args: Node[]) => Node): DiffRule =>
+  ({ b }, n, d) => {
+    const terms: Node[] = [];
+    n.args.forEach((_, i) => {
+      const di = d(i);
+      if (di) terms.push(mk(b, n.args.map((a, j) => (j === i ? di : a))));
+    });
+    return terms.length === 0 ? null : b.add(...terms);
+  };
+
+/** A linear unary op: d(op(a)) = op(da). */
+const linearRule =
+  (mk: (b: Builder, a: Node) => Node): DiffRule =>
+  ({ b }, _n, d) => {
+    const da = d(0);
+    return da ? mk(b, da) : null;
+  };
+
+const unsupportedMatrixFunction =
+  (name: string): DiffRule =>
+  () => {
+    throw new MatcalcError(
+      "unsupported",
+      `the derivative of ${name} (a matrix function) is not supported yet: its Fréchet derivative is planned`,
+    );
+  };
+
+export const DIFF_RULES: Readonly<Record<Op, DiffRule>> = {
+  const: () => null,
+  eye: () => null,
+  ones: () => null,
+  zeros: () => null,
+  var: () => null, // the variable itself is handled by differential()
+  dvar: () => {
+    throw new MatcalcError("unsupported", "differentiating a differential is not supported");
+  },
+  add: ({ b }, n, d) => {
+    const terms = n.args.map((_, i) => d(i)).filter((x): x is Node => x !== null);
+    return terms.length === 0 ? null : b.add(...terms);
+  },
+  times: productRule((b, args) => b.times(...args)),
+  mul: productRule((b, args) => b.mul(...args)),
+  hadamard: productRule((b, args) => b.hadamard(...args)),
+  transpose: linearRule((b, a) => b.transpose(a)),
+  tr: linearRule((b, a) => b.tr(a)),
+  sum: linearRule((b, a) => b.sum(a)),
+  diagm: linearRule((b, a) => b.diagm(a)),
+  diagv: linearRule((b, a) => b.diagv(a)),
+  // d(a.^p) = p a.^(p-1) .* da + log(a) .* a.^p dp
+  pow: ({ b }, n, d) => {
+    const [a, p] = n.args as [Node, Node];
+    const da = d(0);
+    const dp = d(1);
+    const terms: Node[] = [];
+    if (da) terms.push(b.times(p, b.hadamard(b.pow(a, b.add(p, b.num(-1))), da)));
+    if (dp) terms.push(b.times(dp, b.hadamard(n, b.fn("log", a))));
+    return terms.length === 0 ? null : b.add(...terms);
+  },
+  // d f(a) = f'(a) .* da, elementwise
+  fn: (c, n, d) => {
+    const da = d(0);
+    if (!da) return null;
+    const info = ELEMENTWISE[n.name as ElementwiseName];
+    invariant(info !== undefined, `no elementwise rule for ${n.name}`);
+    if ("aeNote" in info) c.notes.add(info.aeNote);
+    return c.b.hadamard(info.deriv(c.b, n.args[0]!), da);
+  },
+  // Jacobi's formula: d det(A) = det(A) tr(inv(A) dA)   (Magnus & Neudecker, ch. 8)
+  det: ({ b }, n, d) => {
+    const da = d(0);
+    return da ? b.times(n, b.tr(b.mul(b.inv(n.args[0]!), da))) : null;
+  },
+  // d logdet(A) = tr(inv(A) dA)
+  logdet: ({ b }, n, d) => {
+    const da = d(0);
+    return da ? b.tr(b.mul(b.inv(n.args[0]!), da)) : null;
+  },
+  // d inv(A) = -inv(A) dA inv(A)
+  inv: ({ b }, n, d) => {
+    const da = d(0);
+    return da ? b.neg(b.mul(n, da, n)) : null;
+  },
+  // d A^k = sum_{i=0}^{k-1} A^i dA A^(k-1-i)
+  mpow: ({ b }, n, d) => {
+    const da = d(0);
+    if (!da) return null;
+    const a = n.args[0]!;
+    const k = n.num!;
+    const terms: Node[] = [];
+    for (let i = 0; i < k; i++) terms.push(b.mul(b.mpow(a, i), da, b.mpow(a, k - 1 - i)));
+    return b.add(...terms);
+  },
+  // d sum|a| = sum(sign(a) .* da)   (a.e.)
+  norm1: (c, n, d) => {
+    const da = d(0);
+    if (!da) return null;
+    c.notes.add("norm1 is not differentiable where an entry is 0; the derivative there uses sign(0) = 0");
+    return c.b.inner(c.b.fn("sign", n.args[0]!), da);
+  },
+  // d ||a|| = <a, da> / ||a||
+  norm2: ({ b }, n, d) => {
+    const da = d(0);
+    return da ? b.times(b.pow(n, b.num(-1)), b.inner(n.args[0]!, da)) : null;
+  },
+  expm: unsupportedMatrixFunction("expm"),
+  logm: unsupportedMatrixFunction("logm"),
+  sqrtm: unsupportedMatrixFunction("sqrtm"),
+};
+
+export interface Differential {
+  /** d(root), linear in dX; null when root does not depend on X. */
+  readonly d: Node | null;
+  /** The dX leaf. */
+  readonly dX: Node;
+  /** Notes about non-differentiable points met on the way. */
+  readonly notes: string[];
+}
+
+/** Forward pass over the DAG: every node's differential, each computed once. */
+export function differential(b: Builder, root: Node, wrt: Node): Differential {
+  invariant(wrt.op === "var", "wrt must be a variable node");
+  const dX = b.dvar(wrt.name!, wrt.shape);
+  const ctx: DiffCtx = { b, notes: new Set() };
+  const memo = new Map<number, Node | null>();
+  for (const n of topoOrder([root])) {
+    if (n.op === "var") {
+      memo.set(n.id, n === wrt ? dX : null);
+      continue;
+    }
+    if (n.args.every((a) => memo.get(a.id) === null)) {
+      memo.set(n.id, null);
+      continue;
+    }
+    const rule = DIFF_RULES[n.op];
+    if (!rule) assertNever(n.op as never, "op");
+    memo.set(
+      n.id,
+      rule(ctx, n, (i) => memo.get(n.args[i]!.id) ?? null),
+    );
+  }
+  return { d: memo.get(root.id) ?? null, dX, notes: [...ctx.notes] };
+}

@@ -1,0 +1,741 @@
+// Smart constructors: the only way IR nodes are made. Each constructor applies the local algebra of its op
+// (flattening, constant folding, zero/one elimination, like terms, transposes, inverses), so every node
+// the engine ever holds is already in canonical form; nothing has to be "simplified later" to be equal.
+
+import { invariant } from "../diagnostics/errors.js";
+import { type Dim, type Prop, type Shape, SCALAR, isScalarShape, isSquare, sameShape } from "../shape/shape.js";
+import { type Node, Store } from "./node.js";
+import { StructuralOrder } from "./order.js";
+
+const isNumDim = (d: Dim): d is number => typeof d === "number";
+
+export class Builder {
+  readonly store = new Store();
+  readonly order = new StructuralOrder();
+  private readonly symMemo = new Map<number, boolean>();
+
+  // ---------------------------------------------------------------- leaves
+  num(v: number): Node {
+    return this.store.intern("const", [], SCALAR, { num: v });
+  }
+  variable(name: string, shape: Shape, props: readonly Prop[] = []): Node {
+    return this.store.intern("var", [], shape, { name, props: [...props].sort() });
+  }
+  dvar(name: string, shape: Shape): Node {
+    return this.store.intern("dvar", [], shape, { name });
+  }
+  eye(n: Dim): Node {
+    if (n === 1) return this.num(1);
+    return this.store.intern("eye", [], [n, n]);
+  }
+  ones(shape: Shape): Node {
+    if (isScalarShape(shape)) return this.num(1);
+    return this.store.intern("ones", [], shape);
+  }
+  zeros(shape: Shape): Node {
+    if (isScalarShape(shape)) return this.num(0);
+    return this.store.intern("zeros", [], shape);
+  }
+  /** ones of the same shape as `like` (a plain 1 for scalars). */
+  onesLike(like: Node): Node {
+    return this.ones(like.shape);
+  }
+
+  isZero(n: Node): boolean {
+    return n.op === "zeros" || (n.op === "const" && n.num === 0);
+  }
+  isConst(n: Node, v?: number): boolean {
+    return n.op === "const" && (v === undefined || n.num === v);
+  }
+
+  // ---------------------------------------------------------------- structure queries
+  /** Structural symmetry: true only when the node is symmetric for every value of its variables. */
+  isSymmetric(n: Node): boolean {
+    const hit = this.symMemo.get(n.id);
+    if (hit !== undefined) return hit;
+    const r = this.computeSymmetric(n);
+    this.symMemo.set(n.id, r);
+    return r;
+  }
+
+  private computeSymmetric(n: Node): boolean {
+    if (isScalarShape(n.shape)) return true;
+    if (!isSquare(n.shape)) return false;
+    switch (n.op) {
+      case "var":
+        return (n.props ?? []).some((p) => p === "symmetric" || p === "spd" || p === "diagonal");
+      case "eye":
+      case "ones":
+      case "zeros":
+      case "diagm":
+        return true;
+      case "add":
+      case "hadamard":
+        return n.args.every((a) => this.isSymmetric(a));
+      case "times":
+      case "transpose":
+      case "inv":
+      case "mpow":
+      case "expm":
+      case "logm":
+      case "sqrtm":
+      case "fn":
+        return this.isSymmetric(n.args[n.args.length - 1]!);
+      case "pow":
+        return this.isSymmetric(n.args[0]!);
+      case "mul": {
+        const f = n.args;
+        for (let i = 0, j = f.length - 1; i <= j; i++, j--) {
+          if (i === j) {
+            if (!this.isSymmetric(f[i]!)) return false;
+          } else if (this.transpose(f[i]!) !== f[j]) return false;
+        }
+        return true;
+      }
+      default:
+        return false;
+    }
+  }
+
+  isDiagonal(n: Node): boolean {
+    if (isScalarShape(n.shape)) return true;
+    switch (n.op) {
+      case "var":
+        return (n.props ?? []).includes("diagonal");
+      case "eye":
+      case "diagm":
+        return true;
+      case "zeros":
+        return isSquare(n.shape);
+      case "times":
+      case "transpose":
+      case "inv":
+      case "mpow":
+      case "expm":
+      case "sqrtm":
+      case "logm":
+        return this.isDiagonal(n.args[n.args.length - 1]!);
+      case "add":
+      case "mul":
+        return n.args.every((a) => this.isDiagonal(a));
+      case "hadamard":
+        return n.args.some((a) => this.isDiagonal(a));
+      default:
+        return false;
+    }
+  }
+
+  isOrthogonal(n: Node): boolean {
+    if (n.op === "var") return (n.props ?? []).includes("orthogonal");
+    if (n.op === "transpose") return this.isOrthogonal(n.args[0]!);
+    return false;
+  }
+
+  /** Number of transpose marks a printed form of n shows at its top-level product chain. */
+  private marks(n: Node): number {
+    if (n.op === "transpose") return 1;
+    return 0;
+  }
+  private marksIfTransposed(n: Node): number {
+    if (n.op === "transpose") return 0;
+    if (this.isSymmetric(n)) return 0;
+    return 1;
+  }
+
+  // ---------------------------------------------------------------- sums
+  add(...terms: Node[]): Node {
+    invariant(terms.length > 0, "add of nothing");
+    const shape = terms[0]!.shape;
+    const flat: Node[] = [];
+    for (const t of terms) {
+      invariant(sameShape(t.shape, shape), `add: shape mismatch ${t.shape} vs ${shape}`);
+      if (t.op === "add") flat.push(...t.args);
+      else flat.push(t);
+    }
+    // diag(a) + diag(b) = diag(a + b)
+    const diagTerms = flat.filter((t) => this.splitCoef(t)[1].op === "diagm");
+    if (diagTerms.length >= 2) {
+      const others = flat.filter((t) => this.splitCoef(t)[1].op !== "diagm");
+      const inner = this.add(
+        ...diagTerms.map((t) => {
+          const [c, r] = this.splitCoef(t);
+          return this.times(this.num(c), r.args[0]!);
+        }),
+      );
+      return this.add(this.diagm(inner), ...others);
+    }
+    // Collect like terms: c1*R + c2*R -> (c1+c2)*R.
+    const coef = new Map<number, { rest: Node; c: number }>();
+    const orderIds: number[] = [];
+    let constant = 0;
+    for (const t of flat) {
+      if (this.isZero(t)) continue;
+      if (t.op === "const") {
+        constant += t.num!;
+        continue;
+      }
+      const [c, rest] = this.splitCoef(t);
+      const e = coef.get(rest.id);
+      if (e) e.c += c;
+      else {
+        coef.set(rest.id, { rest, c });
+        orderIds.push(rest.id);
+      }
+    }
+    const out: Node[] = [];
+    for (const id of orderIds) {
+      const e = coef.get(id)!;
+      if (e.c !== 0) out.push(this.times(this.num(e.c), e.rest));
+    }
+    this.order.sort(out);
+    if (constant !== 0) out.push(this.num(constant));
+    if (out.length === 0) return this.zeros(shape);
+    if (out.length === 1) return out[0]!;
+    return this.store.intern("add", out, shape);
+  }
+
+  /** t = c * rest with c a number (1 when there is no numeric coefficient). */
+  splitCoef(t: Node): [number, Node] {
+    if (t.op === "times" && t.args[0]!.op === "const") {
+      const c = t.args[0]!.num!;
+      const rest = t.args.length === 2 ? t.args[1]! : this.store.intern("times", t.args.slice(1), t.shape);
+      return [c, rest];
+    }
+    if (t.op === "const") return [t.num!, this.num(1)];
+    return [1, t];
+  }
+
+  neg(a: Node): Node {
+    return this.times(this.num(-1), a);
+  }
+  sub(a: Node, b: Node): Node {
+    return this.add(a, this.neg(b));
+  }
+
+  // ---------------------------------------------------------------- scalar multiplication
+  /** Product of 1x1 factors with at most one non-scalar factor. */
+  times(...factors: Node[]): Node {
+    let c = 1;
+    const scalars: Node[] = [];
+    let big: Node | null = null;
+    const stack = [...factors].reverse();
+    while (stack.length > 0) {
+      const f = stack.pop()!;
+      if (f.op === "times") {
+        for (let i = f.args.length - 1; i >= 0; i--) stack.push(f.args[i]!);
+        continue;
+      }
+      if (f.op === "const") {
+        c *= f.num!;
+        continue;
+      }
+      if (isScalarShape(f.shape)) scalars.push(f);
+      else {
+        invariant(big === null, "times with two non-scalar factors");
+        big = f;
+      }
+    }
+    const shape = big ? big.shape : SCALAR;
+    if (c === 0) return this.zeros(shape);
+    if (big && this.isZero(big)) return big;
+    const merged = this.mergePowers(scalars, (b, e) => this.pow(b, this.num(e)));
+    // A power merge may produce constants (x * x^-1 -> 1); fold them in.
+    const rest: Node[] = [];
+    for (const s of merged) {
+      if (s.op === "const") c *= s.num!;
+      else if (s.op === "times") {
+        for (const a of s.args) {
+          if (a.op === "const") c *= a.num!;
+          else rest.push(a);
+        }
+      } else rest.push(s);
+    }
+    if (c === 0) return this.zeros(shape);
+    this.order.sort(rest);
+    const args: Node[] = [];
+    if (c !== 1 || (rest.length === 0 && !big)) args.push(this.num(c));
+    args.push(...rest);
+    if (big) args.push(big);
+    if (args.length === 1) return args[0]!;
+    return this.store.intern("times", args, shape);
+  }
+
+  /** Group factors by base and add constant exponents: x * x^2 -> x^3. */
+  private mergePowers(factors: Node[], mk: (base: Node, e: number) => Node): Node[] {
+    const groups = new Map<number, { base: Node; e: number; count: number }>();
+    const others: Node[] = [];
+    const order: number[] = [];
+    for (const f of factors) {
+      let base = f;
+      let e = 1;
+      if (f.op === "pow" && f.args[1]!.op === "const") {
+        base = f.args[0]!;
+        e = f.args[1]!.num!;
+      }
+      const g = groups.get(base.id);
+      if (g) {
+        g.e += e;
+        g.count++;
+      } else {
+        groups.set(base.id, { base, e, count: 1 });
+        order.push(base.id);
+      }
+    }
+    for (const id of order) {
+      const g = groups.get(id)!;
+      if (g.count === 1) {
+        // Untouched factor: rebuild only if needed.
+        others.push(g.e === 1 ? g.base : mk(g.base, g.e));
+      } else if (g.e !== 0) others.push(mk(g.base, g.e));
+      else if (!isScalarShape(g.base.shape)) others.push(this.onesLike(g.base));
+    }
+    return others;
+  }
+
+  /** General product as written `a*b`: scalar multiplication if either side is 1x1, else matrix product. */
+  prod(a: Node, b: Node): Node {
+    if (isScalarShape(a.shape) || isScalarShape(b.shape)) return this.times(a, b);
+    return this.mul(a, b);
+  }
+
+  // ---------------------------------------------------------------- matrix products
+  mul(...factors: Node[]): Node {
+    invariant(factors.length > 0, "mul of nothing");
+    const rows = factors[0]!.shape[0];
+    const cols = factors[factors.length - 1]!.shape[1];
+    for (let i = 1; i < factors.length; i++) {
+      invariant(factors[i - 1]!.shape[1] === factors[i]!.shape[0], "mul: inner dimensions differ");
+    }
+    const scalars: Node[] = [];
+    let chain: Node[] = [];
+    for (const f0 of factors) {
+      let f = f0;
+      if (f.op === "times") {
+        const big = f.args[f.args.length - 1]!;
+        if (isScalarShape(big.shape)) {
+          scalars.push(f);
+          continue;
+        }
+        scalars.push(...f.args.slice(0, -1));
+        f = big;
+      }
+      if (isScalarShape(f.shape)) {
+        scalars.push(f);
+        continue;
+      }
+      if (this.isZero(f)) return this.zeros([rows, cols]);
+      if (f.op === "mul") chain.push(...f.args);
+      else if (f.op === "eye") continue;
+      else chain.push(f);
+    }
+    chain = this.cancelChain(chain);
+    let core: Node;
+    if (chain.length === 0) core = this.eye(rows);
+    else if (chain.length === 1) core = chain[0]!;
+    else core = this.chainOrTransposed(chain);
+    if (scalars.length === 0) return core;
+    return this.times(...scalars, core);
+  }
+
+  /** Cancel A*inv(A), inv(A)*A, Q'*Q (orthogonal Q); merge A*A into A^2. One left-to-right pass with a stack. */
+  private cancelChain(chain: Node[]): Node[] {
+    const out: Node[] = [];
+    for (const f of chain) {
+      const prev = out[out.length - 1];
+      if (prev && prev.op === "diagm" && f.op === "diagm") {
+        // diag(a)*diag(b) = diag(a .* b)
+        out.pop();
+        out.push(this.diagm(this.hadamard(prev.args[0]!, f.args[0]!)));
+        continue;
+      }
+      if (prev) {
+        if ((prev.op === "inv" && prev.args[0] === f) || (f.op === "inv" && f.args[0] === prev)) {
+          out.pop();
+          continue;
+        }
+        if (this.isOrthogonal(prev) && this.isOrthogonal(f) && this.transpose(prev) === f) {
+          out.pop();
+          continue;
+        }
+        const [pb, pk] = this.powerOf(prev);
+        const [fb, fk] = this.powerOf(f);
+        if (pb === fb && isSquare(f.shape)) {
+          out.pop();
+          out.push(this.mpow(pb, pk + fk));
+          continue;
+        }
+      }
+      out.push(f);
+    }
+    return out;
+  }
+
+  private powerOf(n: Node): [Node, number] {
+    if (n.op === "mpow") return [n.args[0]!, n.num!];
+    return [n, 1];
+  }
+
+  /** Choose between P = f1*...*fk and (fk'*...*f1')': the form with fewer transpose marks (see transpose()). */
+  private chainOrTransposed(chain: Node[]): Node {
+    const shape: Shape = [chain[0]!.shape[0], chain[chain.length - 1]!.shape[1]];
+    const p = chain.reduce((s, f) => s + this.marks(f), 0);
+    const q = 1 + chain.reduce((s, f) => s + this.marksIfTransposed(f), 0);
+    if (p > q + 1) {
+      const rev = chain.map((f) => this.transpose(f)).reverse();
+      const inner = this.store.intern("mul", rev, [shape[1], shape[0]]);
+      return this.store.intern("transpose", [inner], shape);
+    }
+    return this.store.intern("mul", chain, shape);
+  }
+
+  // ---------------------------------------------------------------- elementwise
+  hadamard(...factors: Node[]): Node {
+    const shape = factors.find((f) => !isScalarShape(f.shape))?.shape ?? SCALAR;
+    const scalars: Node[] = [];
+    const elems: Node[] = [];
+    for (const f of factors) {
+      if (f.op === "hadamard") elems.push(...f.args);
+      else if (isScalarShape(f.shape)) scalars.push(f);
+      else if (f.op === "times") {
+        scalars.push(...f.args.slice(0, -1));
+        elems.push(f.args[f.args.length - 1]!);
+      } else {
+        invariant(sameShape(f.shape, shape), "hadamard: shape mismatch");
+        elems.push(f);
+      }
+    }
+    if (elems.some((e) => this.isZero(e))) return this.zeros(shape);
+    const kept = elems.filter((e) => e.op !== "ones");
+    const merged = this.mergePowers(kept, (b, e) => this.pow(b, this.num(e))).filter((e) => e.op !== "ones");
+    let core: Node;
+    if (isScalarShape(shape)) core = this.num(1);
+    else if (merged.length === 0) core = this.ones(shape);
+    else if (merged.length === 1) core = merged[0]!;
+    else core = this.store.intern("hadamard", this.order.sort([...merged]), shape);
+    return scalars.length > 0 ? this.times(...scalars, core) : core;
+  }
+
+  /** Elementwise power a .^ p (p a scalar expression). */
+  pow(a: Node, p: Node): Node {
+    invariant(isScalarShape(p.shape), "pow exponent must be scalar");
+    if (p.op === "const") {
+      const e = p.num!;
+      if (e === 0) return this.onesLike(a);
+      if (e === 1) return a;
+      if (a.op === "const") {
+        const v = a.num! ** e;
+        if (Number.isFinite(v) && Number.isInteger(e)) return this.num(v);
+      }
+      if (a.op === "ones") return a;
+      // (b^q)^e = b^(q e) for integer e
+      if (a.op === "pow" && a.args[1]!.op === "const" && Number.isInteger(e)) {
+        return this.pow(a.args[0]!, this.num(a.args[1]!.num! * e));
+      }
+      // (c * x)^e = c^e x^e for a positive constant c or an integer e
+      if (a.op === "times" && a.args[0]!.op === "const" && isScalarShape(a.shape)) {
+        const c = a.args[0]!.num!;
+        if (c > 0 || Number.isInteger(e)) {
+          return this.times(this.num(c ** e), this.pow(this.times(...a.args.slice(1)), p));
+        }
+      }
+    }
+    if (a.op === "const" && a.num === 1) return a;
+    return this.store.intern("pow", [a, p], a.shape);
+  }
+
+  /** Elementwise function by name (see elementwise.ts for the table). */
+  fn(name: string, a: Node, fold?: (x: number) => number): Node {
+    if (name === "log" && a.op === "det") return this.logdet(a.args[0]!);
+    if (name === "log" && a.op === "fn" && a.name === "exp") return a.args[0]!;
+    if (name === "exp" && a.op === "fn" && a.name === "log") return a.args[0]!;
+    if (fold && a.op === "const") {
+      const v = fold(a.num!);
+      if (Number.isFinite(v) && (Number.isInteger(v) || name === "sign" || name === "abs")) return this.num(v);
+    }
+    if (name === "abs" && a.op === "fn" && a.name === "abs") return a;
+    return this.store.intern("fn", [a], a.shape, { name });
+  }
+
+  // ---------------------------------------------------------------- transposition
+  transpose(a: Node): Node {
+    if (isScalarShape(a.shape)) return a;
+    const t: Shape = [a.shape[1], a.shape[0]];
+    switch (a.op) {
+      case "transpose":
+        return a.args[0]!;
+      case "zeros":
+        return this.zeros(t);
+      case "ones":
+        return this.ones(t);
+      case "times":
+        return this.times(...a.args.slice(0, -1), this.transpose(a.args[a.args.length - 1]!));
+      case "add":
+        return this.add(...a.args.map((x) => this.transpose(x)));
+      case "hadamard":
+        return this.hadamard(...a.args.map((x) => this.transpose(x)));
+      case "pow":
+        return this.pow(this.transpose(a.args[0]!), a.args[1]!);
+      case "fn":
+        return this.fn(a.name!, this.transpose(a.args[0]!));
+      case "mul": {
+        // Distribute (f1...fk)' = fk'...f1' when that adds at most one transpose mark.
+        const p = 1 + a.args.reduce((s, f) => s + this.marks(f), 0);
+        const q = a.args.reduce((s, f) => s + this.marksIfTransposed(f), 0);
+        if (q <= p + 1) return this.mul(...a.args.map((f) => this.transpose(f)).reverse());
+        break;
+      }
+      default:
+        break;
+    }
+    if (this.isSymmetric(a)) return a;
+    return this.store.intern("transpose", [a], t);
+  }
+
+  // ---------------------------------------------------------------- reductions
+  tr(a: Node): Node {
+    invariant(isSquare(a.shape), "tr of non-square");
+    if (isScalarShape(a.shape)) return a;
+    switch (a.op) {
+      case "zeros":
+        return this.num(0);
+      case "eye":
+      case "ones":
+        if (isNumDim(a.shape[0])) return this.num(a.shape[0]);
+        break;
+      case "transpose":
+        return this.tr(a.args[0]!);
+      case "times":
+        return this.times(...a.args.slice(0, -1), this.tr(a.args[a.args.length - 1]!));
+      case "add":
+        return this.add(...a.args.map((x) => this.tr(x)));
+      case "diagm":
+        return this.sum(a.args[0]!);
+      case "mul":
+        return this.trChain(a.args);
+      default:
+        break;
+    }
+    return this.store.intern("tr", [a], SCALAR);
+  }
+
+  /** tr(f1...fk): the canonical cyclic rotation; a rotation whose product is 1x1 drops the trace. */
+  private trChain(chain: readonly Node[]): Node {
+    const candidates: Node[][] = [];
+    const rev = chain.map((f) => this.transpose(f)).reverse();
+    for (const base of [chain, rev]) {
+      for (let i = 0; i < base.length; i++) candidates.push([...base.slice(i), ...base.slice(0, i)]);
+    }
+    let best: Node[] | null = null;
+    let bestScore = Number.POSITIVE_INFINITY;
+    for (const c of candidates) {
+      const scalar = c[0]!.shape[0] === 1 ? 0 : 1;
+      const score = scalar * 1000 + c.reduce((s, f) => s + this.marks(f), 0);
+      if (score < bestScore || (score === bestScore && best && this.order.compareSeq(c, best) < 0)) {
+        best = c;
+        bestScore = score;
+      }
+    }
+    const b = best!;
+    const prod = this.mul(...b);
+    if (isScalarShape(prod.shape)) return prod;
+    if (prod.op !== "mul") return this.tr(prod);
+    return this.store.intern("tr", [prod], SCALAR);
+  }
+
+  sum(a: Node): Node {
+    if (isScalarShape(a.shape)) return a;
+    switch (a.op) {
+      case "zeros":
+        return this.num(0);
+      case "ones":
+        if (isNumDim(a.shape[0]) && isNumDim(a.shape[1])) return this.num(a.shape[0] * a.shape[1]);
+        break;
+      case "eye":
+        return this.tr(a);
+      case "transpose":
+        return this.sum(a.args[0]!);
+      case "times":
+        return this.times(...a.args.slice(0, -1), this.sum(a.args[a.args.length - 1]!));
+      case "add":
+        return this.add(...a.args.map((x) => this.sum(x)));
+      case "diagm":
+        return this.sum(a.args[0]!);
+      default:
+        break;
+    }
+    return this.store.intern("sum", [a], SCALAR);
+  }
+
+  /** <A, B> = sum(A .* B), written as tr(A'*B) (a'*b for vectors). */
+  inner(a: Node, b: Node): Node {
+    if (isScalarShape(a.shape)) return this.times(a, b);
+    if (a.op === "ones") return this.sum(b);
+    if (b.op === "ones") return this.sum(a);
+    return this.tr(this.mul(this.transpose(a), b));
+  }
+
+  diagm(v: Node): Node {
+    if (isScalarShape(v.shape)) return v;
+    invariant(v.shape[1] === 1, "diagm of non-vector");
+    const n = v.shape[0];
+    switch (v.op) {
+      case "zeros":
+        return this.zeros([n, n]);
+      case "ones":
+        return this.eye(n);
+      case "times":
+        return this.times(...v.args.slice(0, -1), this.diagm(v.args[v.args.length - 1]!));
+      case "diagv":
+        if (this.isDiagonal(v.args[0]!)) return v.args[0]!;
+        break;
+      default:
+        break;
+    }
+    return this.store.intern("diagm", [v], [n, n]);
+  }
+
+  diagv(m: Node): Node {
+    if (isScalarShape(m.shape)) return m;
+    invariant(isSquare(m.shape), "diagv of non-square");
+    const n = m.shape[0];
+    switch (m.op) {
+      case "zeros":
+        return this.zeros([n, 1]);
+      case "eye":
+        return this.ones([n, 1]);
+      case "diagm":
+        return m.args[0]!;
+      case "transpose":
+        return this.diagv(m.args[0]!);
+      case "times":
+        return this.times(...m.args.slice(0, -1), this.diagv(m.args[m.args.length - 1]!));
+      case "add":
+        return this.add(...m.args.map((x) => this.diagv(x)));
+      default:
+        break;
+    }
+    return this.store.intern("diagv", [m], [n, 1]);
+  }
+
+  // ---------------------------------------------------------------- nonlinear matrix functions
+  det(a: Node): Node {
+    invariant(isSquare(a.shape), "det of non-square");
+    if (isScalarShape(a.shape)) return a;
+    switch (a.op) {
+      case "eye":
+        return this.num(1);
+      case "transpose":
+        return this.det(a.args[0]!);
+      case "inv":
+        return this.pow(this.det(a.args[0]!), this.num(-1));
+      case "mpow":
+        return this.pow(this.det(a.args[0]!), this.num(a.num!));
+      case "mul":
+        if (a.args.every((f) => isSquare(f.shape))) return this.times(...a.args.map((f) => this.det(f)));
+        break;
+      case "expm":
+        return this.fn("exp", this.tr(a.args[0]!));
+      default:
+        break;
+    }
+    return this.store.intern("det", [a], SCALAR);
+  }
+
+  logdet(a: Node): Node {
+    invariant(isSquare(a.shape), "logdet of non-square");
+    if (isScalarShape(a.shape)) return this.fn("log", a);
+    switch (a.op) {
+      case "eye":
+        return this.num(0);
+      case "transpose":
+        return this.logdet(a.args[0]!);
+      case "inv":
+        return this.neg(this.logdet(a.args[0]!));
+      case "expm":
+        return this.tr(a.args[0]!);
+      default:
+        break;
+    }
+    return this.store.intern("logdet", [a], SCALAR);
+  }
+
+  inv(a: Node): Node {
+    invariant(isSquare(a.shape), "inv of non-square");
+    if (isScalarShape(a.shape)) return this.pow(a, this.num(-1));
+    switch (a.op) {
+      case "inv":
+        return a.args[0]!;
+      case "eye":
+        return a;
+      case "transpose":
+        return this.transpose(this.inv(a.args[0]!));
+      case "times":
+        return this.times(this.pow(this.times(...a.args.slice(0, -1)), this.num(-1)), this.inv(a.args[a.args.length - 1]!));
+      case "diagm":
+        return this.diagm(this.pow(a.args[0]!, this.num(-1)));
+      case "expm":
+        return this.expm(this.neg(a.args[0]!));
+      default:
+        break;
+    }
+    if (this.isOrthogonal(a)) return this.transpose(a);
+    return this.store.intern("inv", [a], a.shape);
+  }
+
+  /** Integer matrix power; negative k goes through the inverse. */
+  mpow(a: Node, k: number): Node {
+    invariant(Number.isInteger(k), "mpow needs an integer exponent");
+    invariant(isSquare(a.shape), "mpow of non-square");
+    if (isScalarShape(a.shape)) return this.pow(a, this.num(k));
+    if (k === 0) return this.eye(a.shape[0]);
+    if (k < 0) return this.mpow(this.inv(a), -k);
+    if (k === 1) return a;
+    if (a.op === "eye") return a;
+    if (a.op === "mpow") return this.mpow(a.args[0]!, a.num! * k);
+    if (a.op === "transpose") return this.transpose(this.mpow(a.args[0]!, k));
+    if (a.op === "times") {
+      return this.times(this.pow(this.times(...a.args.slice(0, -1)), this.num(k)), this.mpow(a.args[a.args.length - 1]!, k));
+    }
+    return this.store.intern("mpow", [a], a.shape, { num: k });
+  }
+
+  norm1(a: Node): Node {
+    if (this.isZero(a)) return this.num(0);
+    if (a.op === "transpose") return this.norm1(a.args[0]!);
+    return this.store.intern("norm1", [a], SCALAR);
+  }
+
+  norm2(a: Node): Node {
+    if (this.isZero(a)) return this.num(0);
+    if (a.op === "transpose") return this.norm2(a.args[0]!);
+    if (isScalarShape(a.shape)) return this.fn("abs", a, Math.abs);
+    return this.store.intern("norm2", [a], SCALAR);
+  }
+
+  expm(a: Node): Node {
+    invariant(isSquare(a.shape), "expm of non-square");
+    if (isScalarShape(a.shape)) return this.fn("exp", a, Math.exp);
+    if (this.isZero(a)) return this.eye(a.shape[0]);
+    if (a.op === "logm") return a.args[0]!;
+    if (a.op === "transpose") return this.transpose(this.expm(a.args[0]!));
+    return this.store.intern("expm", [a], a.shape);
+  }
+
+  logm(a: Node): Node {
+    invariant(isSquare(a.shape), "logm of non-square");
+    if (isScalarShape(a.shape)) return this.fn("log", a, Math.log);
+    if (a.op === "eye") return this.zeros(a.shape);
+    // logm(expm(X)) = X holds for real symmetric X (all eigenvalues real).
+    if (a.op === "expm" && this.isSymmetric(a.args[0]!)) return a.args[0]!;
+    if (a.op === "transpose") return this.transpose(this.logm(a.args[0]!));
+    return this.store.intern("logm", [a], a.shape);
+  }
+
+  sqrtm(a: Node): Node {
+    invariant(isSquare(a.shape), "sqrtm of non-square");
+    if (isScalarShape(a.shape)) return this.pow(a, this.num(0.5));
+    if (a.op === "eye") return a;
+    if (a.op === "transpose") return this.transpose(this.sqrtm(a.args[0]!));
+    return this.store.intern("sqrtm", [a], a.shape);
+  }
+}

@@ -1,0 +1,89 @@
+// LaTeX output that KaTeX renders: Greek names as letters, trailing digits as subscripts, X^\top,
+// X^{-1}, Hadamard products as \odot; shared subexpressions become a `where` list.
+
+import { ELEMENTWISE, type ElementwiseName } from "../ir/elementwise.js";
+import type { Node } from "../ir/node.js";
+import { DagPrinter, PREC, type PrintOptions, type Printed, type Syntax } from "./printer.js";
+
+const GREEK = new Set([
+  "alpha", "beta", "gamma", "delta", "epsilon", "zeta", "eta", "theta", "iota", "kappa", "lambda", "mu", "nu",
+  "xi", "pi", "rho", "sigma", "tau", "upsilon", "phi", "chi", "psi", "omega",
+  "Gamma", "Delta", "Theta", "Lambda", "Xi", "Pi", "Sigma", "Upsilon", "Phi", "Psi", "Omega",
+]);
+
+/** theta1 -> \theta_{1}, x_0 -> x_{0}, Sigma -> \Sigma, logits -> \mathit{logits}. */
+export function latexName(n: string): string {
+  const m = /^([A-Za-z]+?)_?(\d+|_[A-Za-z0-9]+)?$/.exec(n);
+  const base = m ? m[1]! : n;
+  let sub = m?.[2];
+  if (sub?.startsWith("_")) sub = sub.slice(1);
+  let b: string;
+  if (GREEK.has(base)) b = `\\${base}`;
+  else if (base.length === 1) b = base;
+  else b = `\\mathit{${base.replace(/_/g, "\\_")}}`;
+  if (!m) return `\\mathit{${n.replace(/_/g, "\\_")}}`;
+  return sub ? `${b}_{${sub}}` : b;
+}
+
+const OPNAME: Record<string, string> = {
+  tr: "\\operatorname{tr}",
+  det: "\\det",
+  logdet: "\\log\\det",
+  sum: "\\operatorname{sum}",
+  diag: "\\operatorname{diag}",
+  logm: "\\operatorname{logm}",
+};
+
+const brace = (p: Printed) => (p.prec >= PREC.atom && !p.s.includes(" ") ? p.s : `\\left(${p.s}\\right)`);
+
+export const LATEX: Syntax = {
+  num: (v) => {
+    const s = String(v);
+    const m = /^(-?[\d.]+)e([+-]?\d+)$/.exec(s);
+    return m ? `${m[1]} \\cdot 10^{${Number(m[2])}}` : s;
+  },
+  name: latexName,
+  dname: (n) => `\\mathrm{d}${latexName(n)}`,
+  frac: (num, p, q, den) => {
+    const top = num ? num.s : String(p);
+    const d = den ? den.map((x) => x.s) : [];
+    if (q !== 1) d.unshift(String(q));
+    return { s: `\\frac{${top}}{${d.join(" ")}}`, prec: PREC.atom };
+  },
+  plus: " + ",
+  minus: " - ",
+  neg: "-",
+  times: " ",
+  mul: " ",
+  hadamard: " \\odot ",
+  ediv: " \\oslash ",
+  wrap: (s) => `\\left(${s}\\right)`,
+  transpose: (b) => `${b}^\\top`,
+  powScalar: (b, e) => `${b}^{${e}}`,
+  powElem: (b, e) => `${b}^{\\circ ${e}}`,
+  sqrt: (a) => `\\sqrt{${a}}`,
+  mpow: (b, k) => `${b}^{${k}}`,
+  call: (f, args) => {
+    const a = args.join(", ");
+    if (f === "norm2") return `\\left\\| ${a} \\right\\|_2`;
+    if (f === "norm1") return `\\left\\| ${a} \\right\\|_1`;
+    if (f === "expm") return `e^{${a}}`;
+    if (f === "sqrtm") return `\\left(${a}\\right)^{1/2}`;
+    const name = OPNAME[f] ?? (f.startsWith("\\") ? f : `\\operatorname{${f}}`);
+    return `${name}\\left(${a}\\right)`;
+  },
+  inv: (a) => ({ s: `${a.prec >= PREC.atom ? a.s : `\\left(${a.s}\\right)`}^{-1}`, prec: PREC.postfix }),
+  eye: () => "I",
+  ones: () => "\\mathbf{1}",
+  zeros: () => "0",
+  fnName: (n: ElementwiseName) => ELEMENTWISE[n].latex,
+  div: (num, den) => ({ s: `\\frac{${num.s}}{${den.s}}`, prec: PREC.atom }),
+  bindings: (defs, body) =>
+    defs.length === 0 ? body : `${body} \\quad\\text{where } ${defs.map((d) => `${d.name} = ${d.value}`).join(",\\ ")}`,
+};
+
+export function toLatex(n: Node, opts: PrintOptions = {}): string {
+  return new DagPrinter(LATEX, opts).print(n);
+}
+
+export { brace };

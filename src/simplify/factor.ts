@@ -1,0 +1,75 @@
+// Presentation pass: pull common factors out of sums (A*x + A'*x -> (A + A')*x, 2*a + 2*b -> 2*(a + b)).
+// Run on final answers only: factored forms read better but hide like terms from the canonical constructors.
+
+import type { Builder } from "../ir/builder.js";
+import { rebuildWith } from "../ir/construct.js";
+import { type Node, rebuild } from "../ir/node.js";
+
+interface Term {
+  c: number;
+  fs: Node[]; // product chain (length >= 1); a scalar-only term is [node]
+}
+
+function toTerm(b: Builder, t: Node): Term {
+  const [c, rest] = b.splitCoef(t);
+  if (rest.op === "mul") return { c, fs: [...rest.args] };
+  return { c, fs: [rest] };
+}
+
+function fromTerm(b: Builder, t: Term, shape: Node["shape"]): Node {
+  const core = t.fs.length === 0 ? b.eye(shape[0]) : t.fs.length === 1 ? t.fs[0]! : b.mul(...t.fs);
+  return b.times(b.num(t.c), core);
+}
+
+function factorSum(b: Builder, n: Node): Node {
+  const terms = n.args.map((t) => toTerm(b, t));
+  // 1. a common numeric coefficient
+  const c0 = terms[0]!.c;
+  if (Math.abs(c0) !== 1 || c0 === -1) {
+    if (terms.every((t) => t.c === c0)) {
+      const inner = factorSum(b, b.add(...terms.map((t) => fromTerm(b, { c: 1, fs: t.fs }, n.shape))) as Node);
+      return b.times(b.num(c0), inner);
+    }
+  }
+  // 2. the most shared first or last chain factor
+  let best: { side: "L" | "R"; f: Node; idx: number[] } | null = null;
+  for (const side of ["R", "L"] as const) {
+    const count = new Map<number, { f: Node; idx: number[] }>();
+    terms.forEach((t, i) => {
+      if (t.fs.length < 2 && side === "L") return;
+      const f = side === "R" ? t.fs[t.fs.length - 1]! : t.fs[0]!;
+      if (f.shape[0] === 1 && f.shape[1] === 1) return;
+      const e = count.get(f.id);
+      if (e) e.idx.push(i);
+      else count.set(f.id, { f, idx: [i] });
+    });
+    for (const e of count.values()) {
+      if (e.idx.length >= 2 && (!best || e.idx.length > best.idx.length)) best = { side, ...e };
+    }
+  }
+  if (!best) return n;
+  const { side, f, idx } = best;
+  const inner: Node[] = idx.map((i) => {
+    const t = terms[i]!;
+    const fs = side === "R" ? t.fs.slice(0, -1) : t.fs.slice(1);
+    const shape: Node["shape"] = side === "R" ? [n.shape[0], f.shape[0]] : [f.shape[1], n.shape[1]];
+    return fromTerm(b, { c: t.c, fs }, shape);
+  });
+  if (inner.some((x) => x.shape[0] !== inner[0]!.shape[0] || x.shape[1] !== inner[0]!.shape[1])) return n;
+  const sumInner = b.add(...inner);
+  const factoredInner = sumInner.op === "add" ? factorSum(b, sumInner) : sumInner;
+  const grouped = side === "R" ? b.mul(factoredInner, f) : b.mul(f, factoredInner);
+  const rest = terms.map((t, i) => (idx.includes(i) ? null : fromTerm(b, t, n.shape))).filter((x): x is Node => x !== null);
+  if (rest.length === 0) return grouped;
+  const total = b.add(grouped, ...rest);
+  return total.op === "add" && total !== n ? factorSum(b, total) : total;
+}
+
+/** Factor every sum in the DAG (bottom-up). */
+export function factorSums(b: Builder, root: Node): Node {
+  return rebuild(root, (n, args) => {
+    const m = args.every((a, i) => a === n.args[i]) ? n : rebuildWith(b, n, args);
+    return m.op === "add" ? factorSum(b, m) : m;
+  });
+}
+
