@@ -5,6 +5,7 @@ import { type DerivativeKind, type DerivativeResult, type Layout, derive } from 
 import type { Node } from "../ir/node.js";
 import { toLatex } from "../print/latex.js";
 import { toText } from "../print/text.js";
+import { type CheckOptions, type CheckReport, check } from "../numeric/check.js";
 import type { ExternalVar } from "../shape/infer.js";
 import { type Shape, describeShape } from "../shape/shape.js";
 import { type Compiled, compile, wrtVariable } from "./compile.js";
@@ -33,6 +34,7 @@ export interface Differentiated {
   readonly kind: DerivativeKind;
   readonly wrt: string;
   readonly order: number;
+  readonly layout: Layout;
   readonly assumptions: readonly string[];
   readonly notes: readonly string[];
   readonly convention: string;
@@ -66,8 +68,32 @@ export function differentiateCompiled(compiled: Compiled, opts: DifferentiateOpt
     kind: result.kind,
     wrt: opts.wrt,
     order,
+    layout: opts.layout ?? "numerator",
     assumptions: compiled.assumptions,
     notes: result.notes,
     convention: result.convention,
   };
+}
+
+/** Verify a derivative numerically (see numeric/check.ts); on by default in the CLI. */
+export function checkDerivative(d: Differentiated, opts: CheckOptions = {}): CheckReport {
+  const c = d.compiled;
+  const wrt = c.vars.get(d.wrt)!.node;
+  let lower: Node | undefined;
+  if (d.order >= 2 && d.kind !== "hessian") {
+    lower = derive(c.b, c.f, wrt, { order: d.order - 1, layout: "numerator" }).raw;
+  }
+  return check(
+    {
+      b: c.b,
+      f: c.f,
+      wrt,
+      vars: c.vars.values(),
+      kind: d.kind,
+      derivative: d.result.raw,
+      layout: d.kind === "jacobian" || d.kind === "derivative" ? (d.layout ?? "numerator") : "numerator",
+      ...(lower ? { lower } : {}),
+    },
+    opts,
+  );
 }

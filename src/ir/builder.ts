@@ -406,13 +406,32 @@ export class Builder {
     }
     if (elems.some((e) => this.isZero(e))) return this.zeros(shape);
     const kept = elems.filter((e) => e.op !== "ones");
-    const merged = this.mergePowers(kept, (b, e) => this.pow(b, this.num(e))).filter((e) => e.op !== "ones");
+    const merged = this.recognizeSigmoid(
+      this.mergePowers(kept, (b, e) => this.pow(b, this.num(e))).filter((e) => e.op !== "ones"),
+    );
     let core: Node;
     if (isScalarShape(shape)) core = this.num(1);
     else if (merged.length === 0) core = this.ones(shape);
     else if (merged.length === 1) core = merged[0]!;
     else core = this.store.intern("hadamard", this.order.sort([...merged]), shape);
     return scalars.length > 0 ? this.times(...scalars, core) : core;
+  }
+
+  /** exp(u) ./ (1 + exp(u)) = sigmoid(u), elementwise (rule "sigmoid-quotient"). */
+  private recognizeSigmoid(fs: Node[]): Node[] {
+    for (let i = 0; i < fs.length; i++) {
+      const d = fs[i]!;
+      if (d.op !== "pow" || !this.isConst(d.args[1]!, -1) || d.args[0]!.op !== "add" || d.args[0]!.args.length !== 2) continue;
+      const [t1, t2] = d.args[0]!.args as [Node, Node];
+      const one = t1.op === "ones" || this.isConst(t1, 1) ? t1 : t2.op === "ones" || this.isConst(t2, 1) ? t2 : null;
+      const e = one === t1 ? t2 : t1;
+      if (!one || e.op !== "fn" || e.name !== "exp") continue;
+      const j = fs.indexOf(e);
+      if (j < 0) continue;
+      const rest = fs.filter((_, k) => k !== i && k !== j);
+      return this.recognizeSigmoid([...rest, this.fn("sigmoid", e.args[0]!)]);
+    }
+    return fs;
   }
 
   /** Elementwise power a .^ p (p a scalar expression). */
@@ -469,8 +488,13 @@ export class Builder {
         return this.ones(t);
       case "times":
         return this.times(...a.args.slice(0, -1), this.transpose(a.args[a.args.length - 1]!));
-      case "add":
-        return this.add(...a.args.map((x) => this.transpose(x)));
+      case "add": {
+        // Distribute (a + b)' = a' + b' only when it adds no transpose mark: (x - mu)' stays.
+        const p = 1 + a.args.reduce((s, f) => s + this.marks(f), 0);
+        const q = a.args.reduce((s, f) => s + this.marksIfTransposed(f), 0);
+        if (q <= p) return this.add(...a.args.map((x) => this.transpose(x)));
+        break;
+      }
       case "hadamard":
         return this.hadamard(...a.args.map((x) => this.transpose(x)));
       case "pow":

@@ -135,7 +135,7 @@ export class DagPrinter {
       case "hadamard":
         return this.hadamard(n);
       case "transpose":
-        return { s: S.transpose(this.at(n.args[0]!, PREC.postfix)), prec: PREC.postfix };
+        return { s: S.transpose(this.at(n.args[0]!, PREC.postfix + 1)), prec: PREC.postfix };
       case "pow":
         return this.pow(n);
       case "mpow":
@@ -181,7 +181,7 @@ export class DagPrinter {
     let s = "";
     ordered.forEach(({ neg, body }, i) => {
       const txt = body.prec <= PREC.sum ? S.wrap(body.s) : body.s;
-      if (i === 0) s = neg ? `${S.neg}${body.prec < PREC.postfix ? S.wrap(body.s) : body.s}` : txt;
+      if (i === 0) s = neg ? `${S.neg}${body.prec < PREC.prod ? S.wrap(body.s) : body.s}` : txt;
       else s += neg ? `${S.minus}${txt}` : `${S.plus}${txt}`;
     });
     return { s, prec: PREC.sum };
@@ -207,7 +207,8 @@ export class DagPrinter {
       const rest = n.args.slice(1);
       if (c < 0) {
         const body = this.timesParts(-c, rest);
-        return { s: `${this.syn.neg}${body.prec < PREC.postfix ? this.syn.wrap(body.s) : body.s}`, prec: PREC.neg };
+        // Unary minus binds tighter than * in MATLAB, and -(a*b) = (-a)*b, so products need no parentheses.
+        return { s: `${this.syn.neg}${body.prec < PREC.prod ? this.syn.wrap(body.s) : body.s}`, prec: PREC.prod };
       }
       return this.timesParts(c, rest);
     }

@@ -36,7 +36,6 @@ function factorSum(b: Builder, n: Node): Node {
   for (const side of ["R", "L"] as const) {
     const count = new Map<number, { f: Node; idx: number[] }>();
     terms.forEach((t, i) => {
-      if (t.fs.length < 2 && side === "L") return;
       const f = side === "R" ? t.fs[t.fs.length - 1]! : t.fs[0]!;
       if (f.shape[0] === 1 && f.shape[1] === 1) return;
       const e = count.get(f.id);
@@ -44,6 +43,8 @@ function factorSum(b: Builder, n: Node): Node {
       else count.set(f.id, { f, idx: [i] });
     });
     for (const e of count.values()) {
+      // Factoring a term that is only the factor itself would leave eye(n) behind: not simpler.
+      if (e.idx.some((i) => terms[i]!.fs.length < 2)) continue;
       if (e.idx.length >= 2 && (!best || e.idx.length > best.idx.length)) best = { side, ...e };
     }
   }

@@ -1,0 +1,237 @@
+// Built-in verification: evaluate the symbolic derivative at random structured values and compare it with
+// Richardson-extrapolated central differences of the function along random structured directions.
+
+import { MatcalcError } from "../diagnostics/errors.js";
+import type { Builder } from "../ir/builder.js";
+import type { Node } from "../ir/node.js";
+import type { DerivativeKind } from "../diff/derive.js";
+import { isScalarShape, type Prop, type Shape } from "../shape/shape.js";
+import { type Env, bindDims, evaluateNodes } from "./evaluate.js";
+import * as M from "./matrix.js";
+import type { Mat } from "./matrix.js";
+
+export interface CheckInput {
+  readonly b: Builder;
+  readonly f: Node;
+  readonly wrt: Node;
+  readonly vars: Iterable<{ name: string; node: Node; shape: Shape; props: readonly Prop[] }>;
+  readonly kind: DerivativeKind;
+  /** The derivative as computed (numerator layout unless layout says otherwise). */
+  readonly derivative: Node;
+  readonly layout?: "numerator" | "denominator";
+  /** For order >= 2 with respect to a scalar: the derivative of one order less. */
+  readonly lower?: Node;
+}
+
+export interface CheckOptions {
+  readonly seed?: number;
+  readonly directions?: number;
+  readonly minSize?: number;
+  readonly maxSize?: number;
+}
+
+export interface CheckReport {
+  readonly status: "PASS" | "FAIL" | "SKIPPED";
+  readonly worstRelError: number;
+  readonly tolerance: number;
+  readonly seed: number;
+  readonly sizes: Record<string, number>;
+  readonly directions: number;
+  /** One line for people: what was checked and how it went, with how to reproduce a failure. */
+  readonly message: string;
+}
+
+/** mulberry32: small, fast, seedable. */
+export function rng(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+function normal(r: () => number): number {
+  const u = Math.max(r(), 1e-12);
+  return Math.sqrt(-2 * Math.log(u)) * Math.cos(2 * Math.PI * r());
+}
+
+function fill(rows: number, cols: number, g: () => number): Mat {
+  const m = M.zeros(rows, cols);
+  for (let k = 0; k < m.data.length; k++) m.data[k] = g();
+  return m;
+}
+
+function orthogonal(n: number, r: () => number): Mat {
+  const a = fill(n, n, () => normal(r));
+  // modified Gram-Schmidt on columns
+  for (let j = 0; j < n; j++) {
+    for (let k = 0; k < j; k++) {
+      let d = 0;
+      for (let i = 0; i < n; i++) d += a.data[i * n + j]! * a.data[i * n + k]!;
+      for (let i = 0; i < n; i++) a.data[i * n + j]! -= d * a.data[i * n + k]!;
+    }
+    let s = 0;
+    for (let i = 0; i < n; i++) s += a.data[i * n + j]! ** 2;
+    s = Math.sqrt(s);
+    for (let i = 0; i < n; i++) a.data[i * n + j]! /= s;
+  }
+  return a;
+}
+
+/** A random value for a variable; mode "positive" keeps every entry in [0.5, 1.5] where structure allows. */
+export function randomValue(rows: number, cols: number, props: readonly Prop[], r: () => number, mode: "general" | "positive"): Mat {
+  const pos = () => 0.5 + r();
+  if (rows === 1 && cols === 1) return M.scalar(pos());
+  if (props.includes("orthogonal")) return orthogonal(rows, r);
+  if (props.includes("diagonal")) return M.diagFromVector(Array.from({ length: rows }, pos));
+  if (props.includes("spd") || (props.includes("symmetric") && mode === "positive")) {
+    const b = fill(rows, rows, () => normal(r));
+    return M.addIdentity(M.scale(M.matmulNT(b, b), 1 / rows), 1);
+  }
+  if (props.includes("symmetric")) {
+    const b = fill(rows, rows, () => normal(r));
+    return M.addIdentity(M.scale(M.add(b, M.transpose(b)), 0.25), 0);
+  }
+  if (rows === cols) {
+    // Diagonally dominant with a positive diagonal: invertible, positive determinant, spectrum in the right half-plane.
+    const b = fill(rows, rows, () => (mode === "positive" ? 0.5 * r() : 0.3 * normal(r)));
+    return M.addIdentity(b, mode === "positive" ? rows : 2);
+  }
+  // Entries of random sign but bounded away from 0, so that quotients and logs stay well conditioned.
+  return fill(rows, cols, () => (mode === "positive" || r() < 0.5 ? pos() : -pos()));
+}
+
+/** A random direction with the structure of the variable (symmetric for symmetric, diagonal for diagonal). */
+function randomDirection(rows: number, cols: number, props: readonly Prop[], r: () => number): Mat {
+  let v = fill(rows, cols, () => normal(r));
+  if (props.includes("diagonal")) v = M.diagFromVector(M.diagOfMatrix(v).data);
+  else if (props.includes("symmetric") || props.includes("spd")) v = M.scale(M.add(v, M.transpose(v)), 0.5);
+  const s = M.frobenius(v);
+  return s > 0 ? M.scale(v, 1 / s) : v;
+}
+
+const relErr = (a: Mat, b: Mat): number => {
+  const d = M.maxAbs(M.sub(a, b));
+  return d / Math.max(M.maxAbs(a), M.maxAbs(b), 1e-6);
+};
+
+export function check(input: CheckInput, opts: CheckOptions = {}): CheckReport {
+  const seed = opts.seed ?? 1;
+  const ndir = opts.directions ?? 3;
+  const r = rng(seed);
+  const vars = [...input.vars];
+  const sizes: Record<string, number> = {};
+  for (const v of vars) {
+    for (const d of v.shape) {
+      if (typeof d === "string" && sizes[d] === undefined) {
+        sizes[d] = (opts.minSize ?? 3) + Math.floor(r() * ((opts.maxSize ?? 5) - (opts.minSize ?? 3) + 1));
+      }
+    }
+  }
+  const order2 = input.kind === "hessian";
+  const tolerance = order2 || input.lower ? 1e-4 : 1e-6;
+  const base = { seed, sizes, directions: ndir, tolerance };
+  let lastDomain = "";
+  for (const mode of ["general", "positive"] as const) {
+    const values = new Map<string, Mat>();
+    const dimsOf = (s: Shape) => s.map((d) => (typeof d === "number" ? d : sizes[d]!)) as [number, number];
+    for (const v of vars) {
+      const [rr, cc] = dimsOf(v.shape);
+      values.set(v.name, randomValue(rr, cc, v.props, r, mode));
+    }
+    try {
+      const env: Env = { values, dims: bindDims(vars, values) };
+      const worst = runCheck(input, env, r, ndir, dimsOf);
+      const status = worst.err <= tolerance ? "PASS" : "FAIL";
+      const sz = Object.entries(sizes)
+        .map(([k, v]) => `${k}=${v}`)
+        .join(", ");
+      const what = `${ndir} random direction${ndir === 1 ? "" : "s"}, seed ${seed}${sz ? `, sizes ${sz}` : ""}`;
+      const message =
+        status === "PASS"
+          ? `PASS: agrees with finite differences (worst relative error ${worst.err.toExponential(1)} over ${what})`
+          : `FAIL: differs from finite differences by ${worst.err.toExponential(1)} (tolerance ${tolerance}) ${worst.what}` +
+            ` over ${what}. This is a bug in matcalc; please report it with the expression and this seed.`;
+      return { ...base, status, worstRelError: worst.err, message };
+    } catch (e) {
+      if (e instanceof MatcalcError && (e.code === "domain" || e.code === "value")) {
+        lastDomain = e.message;
+        continue;
+      }
+      throw e;
+    }
+  }
+  return {
+    ...base,
+    status: "SKIPPED",
+    worstRelError: Number.NaN,
+    message: `SKIPPED: no random values inside the domain were found (${lastDomain})`,
+  };
+}
+
+function runCheck(
+  input: CheckInput,
+  env: Env,
+  r: () => number,
+  ndir: number,
+  dimsOf: (s: Shape) => [number, number],
+): { err: number; what: string } {
+  const { f, wrt, derivative } = input;
+  const [wr, wc] = dimsOf(wrt.shape);
+  const x0 = env.values.get(wrt.name!)!;
+  const props = wrt.props ?? [];
+  const target = input.lower ?? f;
+  const evalAt = (node: Node, x: Mat): Mat => {
+    const values = new Map(env.values);
+    values.set(wrt.name!, x);
+    return evaluateNodes([node], { values, dims: env.dims })[0]!;
+  };
+  const [dval] = evaluateNodes([derivative], env) as [Mat];
+  const h = 1e-3 * Math.max(1, M.maxAbs(x0));
+  let worst = { err: 0, what: "" };
+  const note = (err: number, what: string) => {
+    if (err > worst.err || Number.isNaN(err)) worst = { err: Number.isNaN(err) ? Number.POSITIVE_INFINITY : err, what };
+  };
+  for (let k = 0; k < ndir; k++) {
+    const u = isScalarShape(wrt.shape) ? M.scalar(1) : randomDirection(wr, wc, props, r);
+    if (input.kind === "hessian") {
+      const v = randomDirection(wr, wc, props, r);
+      const g = (a: number, c: number) => evalAt(target, M.add(M.add(x0, M.scale(u, a)), M.scale(v, c))).data[0]!;
+      const mixed = (s: number) => (g(s, s) - g(s, -s) - g(-s, s) + g(-s, -s)) / (4 * s * s);
+      const fd = (4 * mixed(h / 2) - mixed(h)) / 3;
+      const sym = M.matmulTN(u, M.matmul(dval, v)).data[0]!;
+      note(relErr(M.scalar(sym), M.scalar(fd)), "in u'*H*v");
+      const asym = M.maxAbs(M.sub(dval, M.transpose(dval))) / Math.max(M.maxAbs(dval), 1e-6);
+      note(asym, "(the Hessian is not symmetric)");
+      continue;
+    }
+    const step = (t: number) => evalAt(target, M.add(x0, M.scale(u, t)));
+    const central = (s: number) => M.scale(M.sub(step(s), step(-s)), 1 / (2 * s));
+    const fd = M.sub(M.scale(central(h / 2), 4 / 3), M.scale(central(h), 1 / 3));
+    let sym: Mat;
+    switch (input.kind) {
+      case "gradient":
+        sym = M.scalar(M.sum(M.hadamard(dval, u)));
+        break;
+      case "jacobian": {
+        const j = input.layout === "denominator" ? M.transpose(dval) : dval;
+        sym = M.matmul(j, { rows: u.data.length, cols: 1, data: u.data });
+        break;
+      }
+      default: {
+        // derivative with respect to a scalar: same shape as f (transposed in denominator layout)
+        sym = input.layout === "denominator" && !(dval.rows === 1 && dval.cols === 1) ? M.transpose(dval) : dval;
+        break;
+      }
+    }
+    const fdv = fd.rows === sym.rows ? fd : { rows: sym.rows, cols: sym.cols, data: fd.data };
+    note(relErr(sym, fdv), input.kind === "gradient" ? "in <G, V>" : "in the directional derivative");
+    if (input.kind === "gradient" && (props.includes("symmetric") || props.includes("spd"))) {
+      note(M.maxAbs(M.sub(dval, M.transpose(dval))) / Math.max(M.maxAbs(dval), 1e-6), "(the gradient is not symmetric)");
+    }
+  }
+  return worst;
+}
