@@ -1,1 +1,46 @@
-export const x = 1;
+// The public API of matcalc: re-exports only. Everything here is stable; deeper modules are not.
+
+export { VERSION } from "./version.js";
+
+// text -> AST -> IR
+export { parse } from "./syntax/parser.js";
+export type { BinaryOp, Expr, Program, Stmt, TypeWord } from "./syntax/ast.js";
+export { compile } from "./api/compile.js";
+export type { CompileOptions, Compiled, VarInfo } from "./api/compile.js";
+
+// derivatives and their numeric check
+export { checkDerivative, differentiate } from "./api/differentiate.js";
+export type { DifferentiateOptions, Differentiated, Rendered } from "./api/differentiate.js";
+export type { DerivativeKind, DerivativeResult, Layout } from "./diff/derive.js";
+export type { CheckOptions, CheckReport } from "./numeric/check.js";
+
+// the JSON request contract and its JSON Lines driver
+export { handleRequest } from "./api/request.js";
+export type {
+  DerivativeJson,
+  EmitName,
+  ErrorJson,
+  FailureResponse,
+  RenderedJson,
+  Request,
+  Response,
+  SuccessResponse,
+  VarSpec,
+} from "./api/request.js";
+export { runJsonLines } from "./api/jsonl.js";
+
+// errors
+export { InternalError, MatcalcError } from "./diagnostics/errors.js";
+export type { ErrorCode, Span } from "./diagnostics/errors.js";
+export { formatError } from "./diagnostics/format.js";
+
+// printing and evaluation
+export { toLatex } from "./print/latex.js";
+export { toText } from "./print/text.js";
+export type { PrintOptions } from "./print/printer.js";
+export { evaluateNodes, fromJson, toJson } from "./numeric/evaluate.js";
+export type { Env, JsonValue } from "./numeric/evaluate.js";
+export type { Mat } from "./numeric/matrix.js";
+export type { Node } from "./ir/node.js";
+export type { ExternalVar } from "./shape/infer.js";
+export type { Dim, Prop, Shape } from "./shape/shape.js";

@@ -1,0 +1,159 @@
+// The commands behind `matcalc diff`, `matcalc json` and `matcalc demo`. They talk to the world only
+// through an Io, return the exit code, and leave usage and internal errors to the caller (run.ts).
+
+import { compile, type Compiled } from "../api/compile.js";
+import { type Differentiated, checkDerivative, differentiateCompiled } from "../api/differentiate.js";
+import { runJsonLines } from "../api/jsonl.js";
+import { derivativeJson } from "../api/request.js";
+import { MatcalcError, toErrorInfo } from "../diagnostics/errors.js";
+import type { CheckReport } from "../numeric/check.js";
+import { type DiffOptions, UsageError } from "./args.js";
+import { type Painter, latexLine, prettyJson, textReport } from "./render.js";
+import { type CliSource, assemble, checkVars, formatCliError, localError } from "./source.js";
+
+export interface Io {
+  /** Writes one line (a newline is added) to stdout / stderr. */
+  out(text: string): void;
+  err(text: string): void;
+  readStdin(): Promise<string>;
+  stdinLines(): AsyncIterable<string>;
+  readonly outColors: Painter;
+  readonly errColors: Painter;
+}
+
+/** The variable to differentiate by when --wrt is not given: the only one there is. */
+function onlyVariable(c: Compiled): string {
+  const names = [...c.vars.values()].sort((a, b) => (a.span?.[0] ?? -1) - (b.span?.[0] ?? -1)).map((v) => v.name);
+  if (names.length === 1) return names[0]!;
+  if (names.length === 0) {
+    throw new MatcalcError("wrt", "the expression has no variables to differentiate with respect to");
+  }
+  const list = names.join(", ");
+  throw new UsageError(`the expression has several variables (${list}): choose one with --wrt, e.g. --wrt ${names[0]}`, "diff");
+}
+
+interface Answer {
+  readonly d: Differentiated;
+  readonly check: CheckReport | null;
+}
+
+/** Compile, differentiate and (optionally) check; MatcalcErrors carry spans into src.source. */
+type AnswerOptions = Pick<DiffOptions, "order" | "layout" | "check" | "seed">;
+
+function answer(src: CliSource, wrt: string | null, opts: AnswerOptions): Answer {
+  checkVars(src);
+  const compiled = compile(src.source);
+  const x = wrt ?? onlyVariable(compiled);
+  const d = differentiateCompiled(compiled, { wrt: x, order: opts.order, layout: opts.layout });
+  const check = opts.check ? checkDerivative(d, opts.seed !== undefined ? { seed: opts.seed } : {}) : null;
+  return { d, check };
+}
+
+/** The error report on stderr, header in red on a terminal. */
+function reportError(io: Io, src: CliSource, e: unknown): void {
+  const info = toErrorInfo(e);
+  const shown = formatCliError(src, info);
+  io.err(shown.replace(/^error\[[^\]]*\]/, (h) => io.errColors.paint(["red", "bold"], h)));
+}
+
+/** True for errors that are the user's (exit 1); usage and internal errors propagate. */
+function isUserError(e: unknown): boolean {
+  if (!(e instanceof MatcalcError) && !(e instanceof RangeError)) return false;
+  const code = toErrorInfo(e).code;
+  return code !== "internal" && code !== "usage";
+}
+
+export async function diffCommand(opts: DiffOptions, io: Io): Promise<number> {
+  const text = opts.expr === "-" ? await io.readStdin() : opts.expr;
+  const src = assemble(text, opts.vars);
+  let result: Answer;
+  try {
+    result = answer(src, opts.wrt, opts);
+  } catch (e) {
+    if (e instanceof MatcalcError && e.code === "usage") throw new UsageError(e.message, "diff");
+    if (!isUserError(e)) throw e;
+    if (opts.format === "json") io.out(prettyJson({ id: null, ok: false, error: localError(src, toErrorInfo(e)) }));
+    reportError(io, src, e);
+    return 1;
+  }
+  const { d, check } = result;
+  if (opts.format === "json") {
+    io.out(prettyJson({ id: null, ok: true, ...derivativeJson(d), ...(check ? { check } : {}) }));
+  } else if (opts.format === "latex") {
+    io.out(latexLine(d));
+  } else {
+    io.out(textReport(d, check, io.outColors));
+  }
+  if (check?.status === "FAIL") {
+    io.err(`matcalc: check ${io.errColors.paint(["red", "bold"], "FAILED")}: ${check.message}`);
+    return 1;
+  }
+  return 0;
+}
+
+export async function jsonCommand(io: Io): Promise<number> {
+  await runJsonLines(io.stdinLines(), (line) => io.out(line));
+  return 0;
+}
+
+interface DemoExample {
+  readonly title: string;
+  readonly expr: string;
+  readonly wrt: string;
+  readonly vars?: readonly string[];
+  readonly order?: number;
+}
+
+export const DEMO: readonly DemoExample[] = [
+  { title: "quadratic form", expr: "x'*A*x", wrt: "x" },
+  { title: "trace of a product", expr: "tr(A*X*B)", wrt: "X" },
+  { title: "log-determinant", expr: "logdet(X)", wrt: "X" },
+  {
+    title: "Gaussian log-density, by the covariance",
+    expr: "-1/2*logdet(S) - 1/2*(x-mu)'*inv(S)*(x-mu)",
+    vars: ["S: spd(n)"],
+    wrt: "S",
+  },
+  {
+    title: "Gaussian log-density, by the mean",
+    expr: "-1/2*logdet(S) - 1/2*(x-mu)'*inv(S)*(x-mu)",
+    vars: ["S: spd(n)"],
+    wrt: "mu",
+  },
+  { title: "least squares", expr: "norm2(A*x - b)^2", wrt: "x" },
+  { title: "logistic loss", expr: "sum(log(1 + exp(-y.*(X*w))))", wrt: "w" },
+  { title: "Hessian of the quadratic form", expr: "x'*A*x", wrt: "x", order: 2 },
+];
+
+/** An argument as a POSIX shell would need it quoted. */
+export function shellQuote(s: string): string {
+  if (/^[A-Za-z0-9_.,:/=+-]+$/.test(s)) return s;
+  if (!/["$`\\!]/.test(s)) return `"${s}"`;
+  return `'${s.replace(/'/g, `'\\''`)}'`;
+}
+
+export function demoCommand(io: Io): number {
+  let failed = 0;
+  for (const [i, ex] of DEMO.entries()) {
+    if (i > 0) io.out("");
+    const argv = ["matcalc", "diff", shellQuote(ex.expr)];
+    for (const v of ex.vars ?? []) argv.push("--var", shellQuote(v));
+    argv.push("--wrt", ex.wrt);
+    if (ex.order) argv.push("--order", String(ex.order));
+    io.out(io.outColors.paint("dim", `# ${ex.title}`));
+    io.out(io.outColors.paint("cyan", `$ ${argv.join(" ")}`));
+    const src = assemble(ex.expr, ex.vars ?? []);
+    try {
+      const opts: AnswerOptions = { order: ex.order ?? 1, layout: "numerator", check: true, seed: undefined };
+      const { d, check } = answer(src, ex.wrt, opts);
+      io.out(textReport(d, check, io.outColors));
+      if (check?.status === "FAIL") failed++;
+    } catch (e) {
+      if (!isUserError(e)) throw e;
+      reportError(io, src, e);
+      failed++;
+    }
+  }
+  if (failed > 0) io.err(`matcalc: ${failed} of ${DEMO.length} demo examples failed`);
+  return failed > 0 ? 1 : 0;
+}

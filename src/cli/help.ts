@@ -1,0 +1,85 @@
+// Help texts: what a newcomer needs to use matcalc without reading the source.
+
+import { VERSION } from "../version.js";
+
+export const MAIN_HELP: string = `matcalc ${VERSION}: derivatives of scalar, vector and matrix expressions, in matrix notation,
+checked numerically against finite differences.
+
+Usage:
+  matcalc diff EXPR [--wrt X] [options]   differentiate EXPR ('-' reads it from stdin)
+  matcalc json                            JSON Lines requests on stdin, one response per line on stdout
+  matcalc demo                            differentiate a few classic examples
+  matcalc help [diff|json|demo]           this text, or help on one command
+  matcalc --version
+
+The language (MATLAB-like, as on MatrixCalculus.org):
+  operators     + - * /  matrix product *, elementwise .* ./ .^, power ^ (A^2 = A*A), transpose '
+  functions     tr det logdet inv expm logm sqrtm  sum norm1 norm2 (Frobenius for matrices)
+                diag  eye ones zeros  and elementwise exp log sqrt sin cos tan tanh sigmoid relu abs sign
+                arcsin arccos arctan
+  declarations  x: vector(n)    A: matrix(n, m)    B: matrix(n)    c: scalar
+                S: symmetric(n)    P: spd(n)    D: diagonal(n)    Q: orthogonal(n)
+  definitions   r = A*x - b      (the last expression is the function)
+  statements    separated by newlines or ';'; comments start with # or %
+  undeclared names are guessed by their first letter: a-g scalars, h-z column vectors, capitals
+  matrices; sizes follow from how they are used. The assumptions made are always printed.
+
+Conventions:
+  gradient of a scalar f: same shape as X, with df = tr(G' dX); for symmetric X it is symmetric.
+  Jacobian of a vector f by a vector x: numerator layout (rows follow f) unless --layout denominator.
+  Hessian (--order 2) of a scalar f by a vector x: H(i,j) = d2f / dx(i) dx(j).
+
+Examples:
+  matcalc diff "x'*A*x" --wrt x                            # (A + A')*x
+  matcalc diff "x'*A*x" --wrt x --var "A: symmetric(n)"    # 2*A*x
+  matcalc diff "tr(A*X*B)" --wrt X                         # A'*B'
+  matcalc diff "logdet(X)" --wrt X --format latex          # (X^{-1})^T in LaTeX
+  matcalc diff "norm2(A*x - b)^2" --wrt x                  # least squares: 2*A'*(A*x - b)
+  matcalc diff "x'*A*x" --wrt x --order 2                  # Hessian: A + A'
+  echo "sum(log(1 + exp(-y.*(X*w))))" | matcalc diff - --wrt w
+  echo '{"id": 1, "expr": "x'"'"'*x", "wrt": "x"}' | matcalc json
+
+Exit codes: 0 success, 1 error in the expression or failed check, 2 bad command line, 70 internal error.
+`;
+
+export const DIFF_HELP: string = `Usage: matcalc diff EXPR [--wrt X] [options]
+
+Differentiates EXPR (a program: declarations, definitions, then the function) with respect to X and checks
+the result against finite differences at random values. EXPR '-' reads the program from stdin.
+
+Options:
+  --wrt X              the variable to differentiate by (optional when EXPR has only one variable)
+  --var DECL           declare a variable, e.g. --var "S: spd(n)" (repeatable)
+  --order N            derivative order (default 1; 2 gives the Hessian of a scalar by a vector)
+  --layout L           numerator (default) or denominator, for Jacobians
+  --format F           text (default), latex, or json (the same object as 'matcalc json')
+  --no-check           skip the numeric check
+  --seed N             seed of the numeric check's random values (default 1)
+  -h, --help           this text
+
+Examples:
+  matcalc diff "x'*A*x" --wrt x
+  matcalc diff "-1/2*logdet(S) - 1/2*(x-mu)'*inv(S)*(x-mu)" --var "S: spd(n)" --wrt S
+  matcalc diff "A*x" --wrt x --layout denominator --format json
+`;
+
+export const JSON_HELP: string = `Usage: matcalc json
+
+Reads one JSON request per line from stdin and writes one JSON response per line to stdout, in order.
+Request:  {"id": 1, "expr": "x'*A*x", "wrt": "x", "vars": {"A": {"shape": ["n", "n"], "props": ["symmetric"]}},
+           "order": 1, "layout": "numerator", "values": {"x": [1, 2], "A": [[2, 1], [1, 3]]},
+           "emit": ["check", "differential"], "seed": 1}
+          (only expr and wrt are required; a flat array in values is a column vector)
+Success:  {"id": 1, "ok": true, "function": {...}, "derivative": {"text", "latex", "shape"}, "kind",
+           "convention", "assumptions", "notes", "value"?, "derivativeValue"?, "check"?, "differential"?}
+Failure:  {"id": 1, "ok": false, "error": {"code": "syntax", "message": "...", "span": [start, end] | null}}
+Blank lines are skipped; a line that is not JSON gets a "usage" error, and processing always continues.
+`;
+
+export const DEMO_HELP: string = `Usage: matcalc demo
+
+Differentiates a few classic examples (quadratic form, trace, log-determinant, Gaussian log-density, least
+squares, logistic loss, a Hessian), each checked numerically, and prints the command that reproduces it.
+`;
+
+export const HELP = { main: MAIN_HELP, diff: DIFF_HELP, json: JSON_HELP, demo: DEMO_HELP } as const;

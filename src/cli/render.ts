@@ -1,0 +1,63 @@
+// How a derivative looks on the terminal: the text report, the LaTeX line, and colors (TTY only).
+
+import { styleText } from "node:util";
+import type { Differentiated } from "../api/differentiate.js";
+import type { CheckReport } from "../numeric/check.js";
+import { latexName } from "../print/latex.js";
+
+type Style = Parameters<typeof styleText>[0];
+
+/** Colors for one output stream; plain text unless it is a terminal that takes colors (NO_COLOR is honoured). */
+export class Painter {
+  readonly enabled: boolean;
+  constructor(stream: { isTTY?: boolean; hasColors?: () => boolean } | null) {
+    this.enabled = !!stream?.isTTY && (stream.hasColors?.() ?? false);
+  }
+  paint(style: Style, text: string): string {
+    return this.enabled ? styleText(style, text, { validateStream: false }) : text;
+  }
+}
+
+export const PLAIN = new Painter(null);
+
+/** "df/dx", "d^2f/dx^2". */
+function leibniz(wrt: string, order: number): string {
+  return order === 1 ? `df/d${wrt}` : `d^${order}f/d${wrt}^${order}`;
+}
+
+export function checkLine(r: CheckReport, p: Painter): string {
+  const color: Style = r.status === "PASS" ? "green" : r.status === "FAIL" ? ["red", "bold"] : "yellow";
+  const [status, ...rest] = r.message.split(":");
+  return `  check: ${p.paint(color, status!)}:${rest.join(":")}`;
+}
+
+/** The text report of `matcalc diff`. */
+export function textReport(d: Differentiated, check: CheckReport | null, p: Painter = PLAIN): string {
+  const lines = [
+    `f(${d.wrt}) = ${d.function.text}`,
+    p.paint("bold", `${leibniz(d.wrt, d.order)} = ${d.derivative.text}`),
+    p.paint("dim", `  ${d.convention}`),
+  ];
+  if (d.assumptions.length > 0) lines.push(p.paint("dim", `  assuming ${d.assumptions.join(", ")}`));
+  for (const n of d.notes) lines.push(`  note: ${n}`);
+  if (check) lines.push(checkLine(check, p));
+  return lines.join("\n");
+}
+
+/** `\frac{\partial f}{\partial x} = ...` */
+export function latexLine(d: Differentiated): string {
+  const x = latexName(d.wrt);
+  const lhs =
+    d.order === 1
+      ? `\\frac{\\partial f}{\\partial ${x}}`
+      : `\\frac{\\partial^{${d.order}} f}{\\partial ${x}^{${d.order}}}`;
+  return `${lhs} = ${d.derivative.latex}`;
+}
+
+/** JSON.stringify(v, null, 2), with arrays of numbers and strings kept on one line: ["n", 1]. */
+export function prettyJson(v: unknown): string {
+  // JSON strings never hold a raw newline, so a match can only be an array written out over several lines
+  return JSON.stringify(v, null, 2).replace(/\[\n\s*([^[\]{}\n]*(?:\n\s*[^[\]{}\n]*)*?)\n\s*\]/g, (_, inner: string) =>
+    `[${inner.split(/,\n\s*/).join(", ")}]`,
+  );
+}
