@@ -79,7 +79,7 @@ export function pullback(b: Builder, lin: Node, dX: Node, seed: Node): Node {
     const n = order[k]!;
     const list = cts.get(n.id);
     if (!list || n === dX) continue;
-    const ct = list.length === 1 ? list[0]! : b.add(...list);
+    const ct = list.length === 1 ? list[0]! : b.addList(list);
     n.args.forEach((a, i) => {
       if (!a.hasD) return;
       const c = ADJOINT_RULES[n.op](b, n, ct, i);
@@ -90,7 +90,7 @@ export function pullback(b: Builder, lin: Node, dX: Node, seed: Node): Node {
   }
   const got = cts.get(dX.id);
   if (!got) return b.zeros(dX.shape);
-  const g = got.length === 1 ? got[0]! : b.add(...got);
+  const g = got.length === 1 ? got[0]! : b.addList(got);
   invariant(g.shape[0] === dX.shape[0] && g.shape[1] === dX.shape[1], "pullback shape");
   return g;
 }

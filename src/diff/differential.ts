@@ -27,7 +27,7 @@ const productRule =
       const di = d(i);
       if (di) terms.push(mk(b, n.args.map((a, j) => (j === i ? di : a))));
     });
-    return terms.length === 0 ? null : b.add(...terms);
+    return terms.length === 0 ? null : b.addList(terms);
   };
 
 /** A linear unary op: d(op(a)) = op(da). */
@@ -58,7 +58,7 @@ export const DIFF_RULES: Readonly<Record<Op, DiffRule>> = {
   },
   add: ({ b }, n, d) => {
     const terms = n.args.map((_, i) => d(i)).filter((x): x is Node => x !== null);
-    return terms.length === 0 ? null : b.add(...terms);
+    return terms.length === 0 ? null : b.addList(terms);
   },
   times: productRule((b, args) => b.times(...args)),
   mul: productRule((b, args) => b.mul(...args)),
@@ -76,7 +76,7 @@ export const DIFF_RULES: Readonly<Record<Op, DiffRule>> = {
     const terms: Node[] = [];
     if (da) terms.push(b.times(p, b.hadamard(b.pow(a, b.add(p, b.num(-1))), da)));
     if (dp) terms.push(b.times(dp, b.hadamard(n, b.fn("log", a))));
-    return terms.length === 0 ? null : b.add(...terms);
+    return terms.length === 0 ? null : b.addList(terms);
   },
   // d f(a) = f'(a) .* da, elementwise
   fn: (c, n, d) => {

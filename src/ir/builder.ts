@@ -144,12 +144,17 @@ export class Builder {
 
   // ---------------------------------------------------------------- sums
   add(...terms: Node[]): Node {
+    return this.addList(terms);
+  }
+
+  /** Sum of a list of any length (no argument spreading, so a million terms are fine). */
+  addList(terms: readonly Node[]): Node {
     invariant(terms.length > 0, "add of nothing");
     const shape = terms[0]!.shape;
     const flat: Node[] = [];
     for (const t of terms) {
       invariant(sameShape(t.shape, shape), `add: shape mismatch ${t.shape} vs ${shape}`);
-      if (t.op === "add") flat.push(...t.args);
+      if (t.op === "add") for (const a of t.args) flat.push(a);
       else flat.push(t);
     }
     // diag(a) + diag(b) = diag(a + b)
@@ -162,7 +167,7 @@ export class Builder {
           return this.times(this.num(c), r.args[0]!);
         }),
       );
-      return this.add(this.diagm(inner), ...others);
+      return this.addList([this.diagm(inner), ...others]);
     }
     // Collect like terms: c1*R + c2*R -> (c1+c2)*R.
     const coef = new Map<number, { rest: Node; c: number }>();
@@ -215,10 +220,16 @@ export class Builder {
   // ---------------------------------------------------------------- scalar multiplication
   /** Product of 1x1 factors with at most one non-scalar factor. */
   times(...factors: Node[]): Node {
+    return this.timesList(factors);
+  }
+
+  /** Scalar product of a list of any length. */
+  timesList(factors: readonly Node[]): Node {
     let c = 1;
     const scalars: Node[] = [];
     let big: Node | null = null;
-    const stack = [...factors].reverse();
+    const stack: Node[] = [];
+    for (let i = factors.length - 1; i >= 0; i--) stack.push(factors[i]!);
     while (stack.length > 0) {
       const f = stack.pop()!;
       if (f.op === "times") {
@@ -254,7 +265,7 @@ export class Builder {
     this.order.sort(rest);
     const args: Node[] = [];
     if (c !== 1 || (rest.length === 0 && !big)) args.push(this.num(c));
-    args.push(...rest);
+    for (const r of rest) args.push(r);
     if (big) args.push(big);
     if (args.length === 1) return args[0]!;
     return this.store.intern("times", args, shape);
@@ -300,6 +311,11 @@ export class Builder {
 
   // ---------------------------------------------------------------- matrix products
   mul(...factors: Node[]): Node {
+    return this.mulList(factors);
+  }
+
+  /** Matrix product of a chain of any length. */
+  mulList(factors: readonly Node[]): Node {
     invariant(factors.length > 0, "mul of nothing");
     const rows = factors[0]!.shape[0];
     const cols = factors[factors.length - 1]!.shape[1];
@@ -316,7 +332,7 @@ export class Builder {
           scalars.push(f);
           continue;
         }
-        scalars.push(...f.args.slice(0, -1));
+        for (let i = 0; i < f.args.length - 1; i++) scalars.push(f.args[i]!);
         f = big;
       }
       if (isScalarShape(f.shape)) {
@@ -324,7 +340,7 @@ export class Builder {
         continue;
       }
       if (this.isZero(f)) return this.zeros([rows, cols]);
-      if (f.op === "mul") chain.push(...f.args);
+      if (f.op === "mul") for (const a of f.args) chain.push(a);
       else if (f.op === "eye") continue;
       else chain.push(f);
     }
@@ -334,7 +350,8 @@ export class Builder {
     else if (chain.length === 1) core = chain[0]!;
     else core = this.chainOrTransposed(chain);
     if (scalars.length === 0) return core;
-    return this.times(...scalars, core);
+    scalars.push(core);
+    return this.timesList(scalars);
   }
 
   /** Cancel A*inv(A), inv(A)*A, Q'*Q (orthogonal Q); merge A*A into A^2. One left-to-right pass with a stack. */
@@ -390,11 +407,15 @@ export class Builder {
 
   // ---------------------------------------------------------------- elementwise
   hadamard(...factors: Node[]): Node {
+    return this.hadamardList(factors);
+  }
+
+  hadamardList(factors: readonly Node[]): Node {
     const shape = factors.find((f) => !isScalarShape(f.shape))?.shape ?? SCALAR;
     const scalars: Node[] = [];
     const elems: Node[] = [];
     for (const f of factors) {
-      if (f.op === "hadamard") elems.push(...f.args);
+      if (f.op === "hadamard") for (const a of f.args) elems.push(a);
       else if (isScalarShape(f.shape)) scalars.push(f);
       else if (f.op === "times") {
         scalars.push(...f.args.slice(0, -1));
@@ -414,7 +435,9 @@ export class Builder {
     else if (merged.length === 0) core = this.ones(shape);
     else if (merged.length === 1) core = merged[0]!;
     else core = this.store.intern("hadamard", this.order.sort([...merged]), shape);
-    return scalars.length > 0 ? this.times(...scalars, core) : core;
+    if (scalars.length === 0) return core;
+    scalars.push(core);
+    return this.timesList(scalars);
   }
 
   /** exp(u) ./ (1 + exp(u)) = sigmoid(u), elementwise (rule "sigmoid-quotient"). */

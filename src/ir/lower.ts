@@ -4,7 +4,7 @@
 import { InternalError, fail, invariant } from "../diagnostics/errors.js";
 import type { DimT } from "../shape/dims.js";
 import { FUNCTIONS } from "../shape/functions.js";
-import { integerLiteral, postorder, type Typed } from "../shape/infer.js";
+import { childrenOf, integerLiteral, postorder, type Typed } from "../shape/infer.js";
 import { type Dim, type Prop, type Shape, isScalarShape, sameShape } from "../shape/shape.js";
 import type { Expr } from "../syntax/ast.js";
 import type { Builder } from "./builder.js";
@@ -37,8 +37,60 @@ export function lower(b: Builder, typed: Typed, resolve: (d: DimT) => Dim): Lowe
       root,
       (e) => memo.set(e, lower1(e)),
       (e) => e.kind === "call" && (e.callee === "eye" || e.callee === "ones" || e.callee === "zeros"),
+      chainKids,
     );
     return get(root);
+  };
+
+  // Left-associated chains (a + b - c + ..., a*b*c*..., a.*b.*...) are lowered in one constructor call
+  // over all their operands, so that a chain of n operations costs O(n), not O(n^2) re-flattening.
+  const CHAIN: Record<string, string[]> = { "+": ["+", "-"], "-": ["+", "-"], "*": ["*"], ".*": [".*"] };
+  const chainOperands = (e: Expr): { ops: string[]; xs: Expr[] } | null => {
+    if (e.kind !== "binary" || !CHAIN[e.op]) return null;
+    const family = CHAIN[e.op]!;
+    const ops: string[] = [];
+    const xs: Expr[] = [];
+    let cur: Expr = e;
+    while (cur.kind === "binary" && family.includes(cur.op)) {
+      xs.push(cur.right);
+      ops.push(cur.op);
+      cur = cur.left;
+    }
+    xs.push(cur);
+    ops.push("+");
+    return { ops: ops.reverse(), xs: xs.reverse() };
+  };
+  const chains = new Map<Expr, { ops: string[]; xs: Expr[] }>();
+  const chainKids = (e: Expr): readonly Expr[] => {
+    const c = chainOperands(e);
+    if (!c) return childrenOf(e);
+    chains.set(e, c);
+    return c.xs;
+  };
+
+  const lowerChain = (e: Expr, c: { ops: string[]; xs: Expr[] }): Node => {
+    const xs = c.xs.map(get);
+    if (e.kind === "binary" && (e.op === "+" || e.op === "-")) {
+      const like = xs.find((x) => !isScalarShape(x.shape)) ?? xs[0]!;
+      return b.addList(xs.map((x, i) => (c.ops[i] === "-" ? b.neg(broadcast(x, like)) : broadcast(x, like))));
+    }
+    if (e.kind === "binary" && e.op === ".*") return b.hadamardList(xs);
+    // a*b*c...: scalars commute out; consecutive non-scalars form matrix-product segments, and a segment
+    // whose product is 1x1 becomes a scalar factor (exactly the left-to-right meaning of '*').
+    const scalars: Node[] = [];
+    let seg: Node[] = [];
+    for (const x of xs) {
+      if (isScalarShape(x.shape)) scalars.push(x);
+      else {
+        seg.push(x);
+        if (seg.length > 1 && seg[0]!.shape[0] === 1 && x.shape[1] === 1) {
+          scalars.push(b.mulList(seg));
+          seg = [];
+        }
+      }
+    }
+    if (seg.length > 0) scalars.push(seg.length === 1 ? seg[0]! : b.mulList(seg));
+    return b.timesList(scalars);
   };
 
   const broadcast = (a: Node, like: Node): Node =>
@@ -61,6 +113,8 @@ export function lower(b: Builder, typed: Typed, resolve: (d: DimT) => Dim): Lowe
       case "transpose":
         return b.transpose(get(e.arg));
       case "binary": {
+        const c = chains.get(e);
+        if (c) return lowerChain(e, c);
         const l = get(e.left);
         const r = get(e.right);
         switch (e.op) {

@@ -19,6 +19,7 @@ export class StructuralOrder {
 
   compare(a: Node, b: Node): number {
     if (a === b) return 0;
+    if (a.args.length === 0 && b.args.length === 0) return this.compute(a, b);
     const key = a.id < b.id ? `${a.id},${b.id}` : `${b.id},${a.id}`;
     const hit = this.memo.get(key);
     if (hit !== undefined) return a.id < b.id ? hit : -hit;

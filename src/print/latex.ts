@@ -34,6 +34,20 @@ const OPNAME: Record<string, string> = {
   logm: "\\operatorname{logm}",
 };
 
+/** "\left(X\right)" -> "X" when the parentheses enclose the whole string (a fraction needs none). */
+function unwrap(s: string): string {
+  if (!s.startsWith("\\left(") || !s.endsWith("\\right)")) return s;
+  let depth = 0;
+  for (let i = 0; i < s.length; i++) {
+    if (s.startsWith("\\left", i)) depth++;
+    else if (s.startsWith("\\right", i)) {
+      depth--;
+      if (depth === 0 && i !== s.length - "\\right)".length) return s;
+    }
+  }
+  return s.slice("\\left(".length, s.length - "\\right)".length);
+}
+
 const brace = (p: Printed) => (p.prec >= PREC.atom && !p.s.includes(" ") ? p.s : `\\left(${p.s}\\right)`);
 
 export const LATEX: Syntax = {
@@ -45,7 +59,7 @@ export const LATEX: Syntax = {
   name: latexName,
   dname: (n) => `\\mathrm{d}${latexName(n)}`,
   frac: (num, p, q, den) => {
-    const top = num ? num.s : String(p);
+    const top = num ? unwrap(num.s) : String(p);
     const d = den ? den.map((x) => x.s) : [];
     if (q !== 1) d.unshift(String(q));
     return { s: `\\frac{${top}}{${d.join(" ")}}`, prec: PREC.atom };

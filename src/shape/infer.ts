@@ -59,12 +59,19 @@ export function childrenOf(e: Expr): readonly Expr[] {
 }
 
 /** Post-order walk with an explicit stack; visit(e) runs after all children of e. */
-export function postorder(root: Expr, visit: (e: Expr) => void, skip?: (e: Expr) => boolean): void {
-  const stack: { e: Expr; i: number }[] = [{ e: root, i: 0 }];
+export function postorder(
+  root: Expr,
+  visit: (e: Expr) => void,
+  skip?: (e: Expr) => boolean,
+  kids: (e: Expr) => readonly Expr[] = childrenOf,
+): void {
+  const stack: { e: Expr; i: number; k: readonly Expr[] }[] = [{ e: root, i: 0, k: skip?.(root) ? [] : kids(root) }];
   while (stack.length > 0) {
     const top = stack[stack.length - 1]!;
-    const kids = skip?.(top.e) ? [] : childrenOf(top.e);
-    if (top.i < kids.length) stack.push({ e: kids[top.i++]!, i: 0 });
+    if (top.i < top.k.length) {
+      const c = top.k[top.i++]!;
+      stack.push({ e: c, i: 0, k: skip?.(c) ? [] : kids(c) });
+    }
     else {
       stack.pop();
       visit(top.e);
@@ -322,8 +329,16 @@ export class Inferencer {
   private binary(e: Extract<Expr, { kind: "binary" }>): TShape {
     const l = this.sh(e.left);
     const r = this.sh(e.right);
-    const L = this.src(e.left.span);
-    const R = this.src(e.right.span);
+    // Message snippets are built only on failure: a left operand's text can be the whole program.
+    const self = this;
+    const names = {
+      get L() {
+        return self.src(e.left.span);
+      },
+      get R() {
+        return self.src(e.right.span);
+      },
+    };
     switch (e.op) {
       case "+":
       case "-":
@@ -332,7 +347,7 @@ export class Inferencer {
         if (this.scalarSure(l)) return r;
         if (this.scalarSure(r)) return l;
         if (!this.unifyShapes(l, r)) {
-          fail("dimension", `${this.src(e.span)}: cannot combine ${L} (${this.describe(l)}) with ${R} (${this.describe(r)}) by '${e.op}'`, e.span);
+          fail("dimension", `${this.src(e.span)}: cannot combine ${names.L} (${this.describe(l)}) with ${names.R} (${this.describe(r)}) by '${e.op}'`, e.span);
         }
         return l;
       }
@@ -350,7 +365,7 @@ export class Inferencer {
         if (!this.solver.unify(l[1], r[0])) {
           const lc = this.solver.isOne(l[1]) ? "1 column" : `${this.solver.show(l[1])} columns`;
           const rr = this.solver.isOne(r[1]) ? `length ${this.solver.show(r[0])}` : `${this.solver.show(r[0])} rows`;
-          fail("dimension", `${this.src(e.span)}: ${L} has ${lc} but ${R} has ${rr}`, e.span);
+          fail("dimension", `${this.src(e.span)}: ${names.L} has ${lc} but ${names.R} has ${rr}`, e.span);
         }
         return [l[0], r[1]];
       }
@@ -360,20 +375,20 @@ export class Inferencer {
           return l;
         }
         // A/B = A*inv(B)
-        if (!this.solver.unify(r[0], r[1])) fail("not-square", `${R} must be square to divide by it (A/B means A*inv(B))`, e.right.span);
+        if (!this.solver.unify(r[0], r[1])) fail("not-square", `${names.R} must be square to divide by it (A/B means A*inv(B))`, e.right.span);
         if (this.scalarSure(l)) return r;
-        if (!this.solver.unify(l[1], r[0])) fail("dimension", `${this.src(e.span)}: ${L} has ${this.solver.show(l[1])} columns but ${R} is ${this.describe(r)}`, e.span);
+        if (!this.solver.unify(l[1], r[0])) fail("dimension", `${this.src(e.span)}: ${names.L} has ${this.solver.show(l[1])} columns but ${names.R} is ${this.describe(r)}`, e.span);
         return l;
       }
       case "^":
       case ".^": {
-        if (!this.scalarSure(r) && !this.scalarDefault(r)) fail("not-scalar", `the exponent ${R} must be a scalar`, e.right.span);
+        if (!this.scalarSure(r) && !this.scalarDefault(r)) fail("not-scalar", `the exponent ${names.R} must be a scalar`, e.right.span);
         this.forceScalar(r);
         if (e.op === ".^" || this.scalarSure(l) || this.scalarDefault(l)) {
           if (e.op === "^") this.forceScalar(l);
           return l;
         }
-        if (!this.solver.unify(l[0], l[1])) fail("not-square", `matrix power: ${L} is ${this.describe(l)}, not square`, e.left.span);
+        if (!this.solver.unify(l[0], l[1])) fail("not-square", `matrix power: ${names.L} is ${this.describe(l)}, not square`, e.left.span);
         if (integerLiteral(e.right) === null) {
           fail("unsupported", `matrix power ${this.src(e.span)}: only integer exponents are supported for matrices`, e.right.span);
         }
