@@ -1,9 +1,11 @@
 // Dense linear algebra: LU with condition estimation, det/logdet, solve, inv, Cholesky, eigendecompositions.
-// Domain failures (singular, indefinite, negative determinant) are MatcalcError("domain") naming the operator.
+// Flat Float64Array kernels (ml-matrix only behind eigvals); "singular" means a Hager–Higham rcond estimate < eps.
 
 import { EigenvalueDecomposition, Matrix } from "ml-matrix";
 import { fail } from "../diagnostics/errors.js";
-import { allFinite, fmtNum, isSymmetric, type Mat, norm1, requireSquare, shapeStr, symmetrize, zeros } from "./matrix.js";
+import {
+  allFinite, fmtNum, isSymmetric, type Mat, maxAbs, norm1, requireSquare, shapeStr, symmetrize, zeros,
+} from "./matrix.js";
 
 /** A matrix is treated as singular when its estimated reciprocal 1-norm condition number is below this. */
 export const RCOND_SINGULAR = Number.EPSILON;
@@ -25,7 +27,7 @@ export interface LU {
   anorm: number;
 }
 
-/** LU factorization with partial pivoting (Golub & Van Loan, Matrix Computations, 4th ed., Alg. 3.4.1), row-oriented. */
+/** LU with partial pivoting (Golub & Van Loan, Matrix Computations, 4th ed., Alg. 3.4.1), row-oriented. */
 export function lu(a: Mat, op = "lu"): LU {
   const n = requireSquare(op, a);
   requireFinite(op, a);
@@ -231,11 +233,14 @@ export function inv(a: Mat, op = "inv"): Mat {
 
 // ---------------------------------------------------------------- Cholesky
 
-/** Lower-triangular L with A = L L' (Golub & Van Loan, Alg. 4.2.1, row-oriented); domain error unless A is spd. */
+/**
+ * Lower-triangular L with A = L L' (Golub & Van Loan, Alg. 4.2.1, row-oriented); domain error unless A is spd.
+ * Symmetry is checked to 1e-10 relative; the factorization then reads the lower triangle only.
+ */
 export function cholesky(a: Mat): Mat {
   const n = requireSquare("cholesky", a);
   requireFinite("cholesky", a);
-  if (!isSymmetric(a, 1e-12)) fail("domain", "cholesky: matrix is not symmetric");
+  if (!isSymmetric(a, 1e-10 * maxAbs(a))) fail("domain", "cholesky: matrix is not symmetric");
   const A = a.data, L = new Float64Array(n * n);
   for (let j = 0; j < n; j++) {
     const rj = j * n;
@@ -270,7 +275,7 @@ export interface EigSym {
 export function eigSym(a: Mat): EigSym {
   const n = requireSquare("eigSym", a);
   requireFinite("eigSym", a);
-  if (!isSymmetric(a, 1e-10)) fail("domain", "eigSym: matrix is not symmetric");
+  if (!isSymmetric(a, 1e-10 * maxAbs(a))) fail("domain", "eigSym: matrix is not symmetric");
   // W holds V transposed: row j of W is the eigenvector j when tql2 is done.
   const W = symmetrize(a).data;
   const d = new Float64Array(n), e = new Float64Array(n);

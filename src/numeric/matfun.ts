@@ -1,15 +1,19 @@
 // Matrix functions expm, logm, sqrtm, powm and their Fréchet derivatives L_f(X, E).
-// Symmetric X: one eigendecomposition (Daleckii–Krein derivatives); general X: Padé/Denman–Beavers/ISS, 2n block derivatives.
+// Symmetric X: one eigendecomposition (Daleckii–Krein derivatives); general X: Padé, Denman–Beavers, ISS, 2n blocks.
+
 import { fail } from "../diagnostics/errors.js";
 import { eigSym, type EigSym, eigvals, inv, lu, luNonsingular, luSolve } from "./linalg.js";
 import {
   addIdentity, allFinite, block, blocks2x2, clone, eye, fmtNum, isSymmetric, type Mat, matmul, matmulNT,
-  matmulTN, norm1, requireSquare, scale, shapeStr, symmetrize, zeros,
+  matmulTN, maxAbs, norm1, requireSquare, scale, shapeStr, symmetrize, zeros,
 } from "./matrix.js";
 
-/** X is handled as symmetric when |x_ij - x_ji| <= SYM_TOL * max|x|. */
-const SYM_TOL = 64 * Number.EPSILON;
 const EPS = Number.EPSILON;
+
+/** X is handled as symmetric when |x_ij - x_ji| <= 64 eps max|x|. */
+function nearlySymmetric(x: Mat): boolean {
+  return isSymmetric(x, 64 * EPS * maxAbs(x));
+}
 
 export type MatFunName = "expm" | "logm" | "sqrtm";
 
@@ -124,7 +128,8 @@ function eigOfSymmetric(x: Mat): { eig: EigSym; tol: number } {
 }
 
 function axisFail(op: string, lambda: number, tol: number): never {
-  fail("domain", `${op}: eigenvalue ${Math.abs(lambda) <= tol ? "0" : fmtNum(lambda)} on the closed negative real axis`);
+  const shown = Math.abs(lambda) <= tol ? "0" : fmtNum(lambda);
+  fail("domain", `${op}: eigenvalue ${shown} on the closed negative real axis`);
 }
 
 /** Throws unless no eigenvalue of x lies on the closed negative real axis (zero included). */
@@ -158,7 +163,7 @@ export function sqrtm(x: Mat): Mat {
   const n = requireSquare("sqrtm", x);
   requireFiniteOp("sqrtm", x);
   if (n === 0) return zeros(0, 0);
-  if (isSymmetric(x, SYM_TOL)) {
+  if (nearlySymmetric(x)) {
     const { eig, tol } = eigOfSymmetric(x);
     for (const l of eig.values) if (l < -tol) fail("domain", `sqrtm: eigenvalue ${fmtNum(l)} is negative`);
     return symApply(eig, (l) => Math.sqrt(Math.max(l, 0)));
@@ -219,7 +224,7 @@ export function logm(x: Mat): Mat {
   const n = requireSquare("logm", x);
   requireFiniteOp("logm", x);
   if (n === 0) return zeros(0, 0);
-  if (isSymmetric(x, SYM_TOL)) {
+  if (nearlySymmetric(x)) {
     const { eig, tol } = eigOfSymmetric(x);
     for (const l of eig.values) if (l <= tol) axisFail("logm", l, tol);
     return symApply(eig, Math.log);
@@ -262,9 +267,10 @@ export function powm(x: Mat, p: number): Mat {
   const n = requireSquare("powm", x);
   requireFiniteOp("powm", x);
   if (!Number.isFinite(p)) fail("domain", `powm: exponent ${p} is not finite`);
-  const sym = isSymmetric(x, SYM_TOL);
+  const sym = nearlySymmetric(x);
   if (Number.isInteger(p)) {
     const r = intPow(x, p, "powm");
+    if (!allFinite(r)) fail("domain", `powm: result overflows (p = ${fmtNum(p)})`);
     return sym ? symmetrize(r) : r;
   }
   if (n === 0) return zeros(0, 0);
@@ -284,7 +290,7 @@ function checkPowSpectrum(values: Float64Array, tol: number, p: number): void {
   }
 }
 
-/** X^p for integer p by repeated squaring (Golub & Van Loan, §9.2). */
+/** X^p for integer p by binary powering (Knuth, TAOCP vol. 2, §4.6.3). */
 function intPow(x: Mat, p: number, op: string): Mat {
   let base = p < 0 ? inv(x, op) : x;
   let q = Math.abs(p);
@@ -307,7 +313,7 @@ function intPow(x: Mat, p: number, op: string): Mat {
 export function frechet(f: MatFunName, x: Mat, e: Mat, opts: FrechetOptions = {}): Mat {
   const n = checkFrechetArgs(f, x, e);
   const method = opts.method ?? "auto";
-  const sym = isSymmetric(x, SYM_TOL);
+  const sym = nearlySymmetric(x);
   if (method === "dk" && !sym) fail("domain", `${f}: the Daleckii–Krein derivative needs a symmetric matrix`);
   if (n === 0) return zeros(0, 0);
   if (method !== "block" && sym) {
@@ -323,7 +329,7 @@ export function frechetPow(x: Mat, p: number, e: Mat): Mat {
   const n = checkFrechetArgs("powm", x, e);
   if (!Number.isFinite(p)) fail("domain", `powm: exponent ${p} is not finite`);
   if (n === 0 || p === 0) return zeros(n, n);
-  if (isSymmetric(x, SYM_TOL)) {
+  if (nearlySymmetric(x)) {
     const { eig, tol } = eigOfSymmetric(x);
     const positive = eig.values[0]! > tol;
     if (positive || !Number.isInteger(p)) {

@@ -348,11 +348,11 @@ export function allFinite(a: Mat): boolean {
 
 // ---------------------------------------------------------------- symmetry
 
-/** True when a is square and |a_ij - a_ji| <= tol * max|a| for all i, j (tol is relative). */
+/** True when a is square and |a_ij - a_ji| <= tol for all i, j (tol is absolute; scale it by maxAbs(a) if needed). */
 export function isSymmetric(a: Mat, tol = 0): boolean {
   if (a.rows !== a.cols) return false;
   const n = a.rows;
-  const bound = tol * maxAbs(a);
+  const bound = tol;
   for (let i = 0; i < n; i++) {
     for (let j = i + 1; j < n; j++) {
       if (!(Math.abs(a.data[i * n + j]! - a.data[j * n + i]!) <= bound)) return false;

@@ -260,6 +260,7 @@ describe("domain errors", () => {
   it("expm overflow and non-finite input; dk on a non-symmetric matrix", () => {
     domainError(() => expm(diagFromVector([1000])), /^expm: result overflows/);
     domainError(() => expm(fromRows([[NaN]])), /^expm: matrix has non-finite entries$/);
+    domainError(() => powm(diagFromVector([1e200]), 2), /^powm: result overflows \(p = 2\)$/);
     domainError(() => frechet("expm", fromRows([[1, 2], [0, 1]]), eye(2), { method: "dk" }), /needs a symmetric matrix/);
     expect(() => expm(fromRows([[1, 2]]))).toThrow(expect.objectContaining({ code: "not-square" }));
     expect(() => frechet("expm", eye(2), eye(3))).toThrow(expect.objectContaining({ code: "dimension" }));

@@ -43,6 +43,20 @@ describe("matrix helpers", () => {
     expectClose(matmulTN(X, Y), matmul(transpose(X), Y), 1e-15);
     expectClose(matmulNT(X, Z), matmul(X, transpose(Z)), 1e-15);
     expect(toRows(transpose(A))).toEqual([[1, 4], [2, 5], [3, 6]]);
+    // tiled, four-row-unrolled matmul against a naive triple loop, on sizes that straddle the tiles
+    for (const [m, p, n] of [[3, 70, 300], [131, 67, 5], [9, 257, 66], [1, 1, 1]] as const) {
+      const L = randMat(r, m, p), Rm = randMat(r, p, n);
+      for (let k = 0; k < L.data.length; k += 7) L.data[k] = 0; // exercise the zero-skipping branches
+      const want = zeros(m, n);
+      for (let i = 0; i < m; i++) {
+        for (let j = 0; j < n; j++) {
+          let s = 0;
+          for (let k = 0; k < p; k++) s += L.data[i * p + k]! * Rm.data[k * n + j]!;
+          want.data[i * n + j] = s;
+        }
+      }
+      expectClose(matmul(L, Rm), want, 1e-14);
+    }
     expect(toRows(kron(eye(2), fromRows([[1, 2]])))).toEqual([[1, 2, 0, 0], [0, 0, 1, 2]]);
     // mixed-product property (A ⊗ B)(C ⊗ D) = AC ⊗ BD
     const P = randMat(r, 2), Q = randMat(r, 3), R = randMat(r, 2), S = randMat(r, 3);
