@@ -52,6 +52,22 @@ export const FUNCTIONS: Readonly<Record<string, FunctionInfo>> = {
   zeros: { kind: "dims", minArgs: 0, maxArgs: 2, doc: "all-zeros: zeros(n) is n x n, zeros(n, 1) a vector" },
 };
 
+/** Names from other tools that mean a function of ours, for "did you mean" hints. */
+export const SYNONYMS: Readonly<Record<string, string>> = {
+  trace: "tr",
+  Tr: "tr",
+  inverse: "inv",
+  determinant: "det",
+  log_det: "logdet",
+  logDet: "logdet",
+  norm: "norm2",
+  exponential: "exp",
+  mexp: "expm",
+  sqrt_m: "sqrtm",
+  identity: "eye",
+  diagonal: "diag",
+};
+
 /** Closest name by edit distance (at most 2 edits), for "did you mean" hints. */
 export function closestName(name: string, candidates: readonly string[]): string | null {
   let best: string | null = null;

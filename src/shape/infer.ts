@@ -4,7 +4,7 @@
 import { type Span, fail } from "../diagnostics/errors.js";
 import type { Expr, Program, Stmt, TypeWord } from "../syntax/ast.js";
 import { DimSolver, type DimT, DimVar, type TShape } from "./dims.js";
-import { FUNCTIONS, closestName } from "./functions.js";
+import { FUNCTIONS, SYNONYMS, closestName } from "./functions.js";
 import { type Dim, PROPS, type Prop, type Shape } from "./shape.js";
 
 export interface VarEntry {
@@ -400,7 +400,7 @@ export class Inferencer {
   private call(e: Extract<Expr, { kind: "call" }>): TShape {
     const info = Object.hasOwn(FUNCTIONS, e.callee) ? FUNCTIONS[e.callee] : undefined;
     if (!info) {
-      const hint = closestName(e.callee, Object.keys(FUNCTIONS));
+      const hint = Object.hasOwn(SYNONYMS, e.callee) ? SYNONYMS[e.callee] : closestName(e.callee, Object.keys(FUNCTIONS));
       fail("unknown-function", `unknown function '${e.callee}'${hint ? ` (did you mean '${hint}'?)` : ""}`, e.calleeSpan);
     }
     const n = e.args.length;
