@@ -131,14 +131,24 @@ export class Builder {
     return false;
   }
 
-  /** Number of transpose marks a printed form of n shows at its top-level product chain. */
-  private marks(n: Node): number {
+  /** Number of transpose marks n shows when printed (looking a few levels into products and sums). */
+  private marks(n: Node, depth = 0): number {
     if (n.op === "transpose") return 1;
+    if (depth >= 3) return 0;
+    if (n.op === "times") return this.marks(n.args[n.args.length - 1]!, depth + 1);
+    if (n.op === "mul" || n.op === "add") return n.args.reduce((s, f) => s + this.marks(f, depth + 1), 0);
     return 0;
   }
-  private marksIfTransposed(n: Node): number {
-    if (n.op === "transpose") return 0;
-    if (this.isSymmetric(n)) return 0;
+  /** Number of transpose marks n' would show, in its cheaper form. */
+  private marksIfTransposed(n: Node, depth = 0): number {
+    if (n.op === "transpose") return this.marks(n.args[0]!, depth + 1);
+    if (this.isSymmetric(n)) return this.marks(n, depth);
+    if (depth >= 3) return 1;
+    if (n.op === "times") return this.marksIfTransposed(n.args[n.args.length - 1]!, depth + 1);
+    if (n.op === "mul" || n.op === "add") {
+      const pushed = n.args.reduce((s, f) => s + this.marksIfTransposed(f, depth + 1), 0);
+      return Math.min(pushed, 1 + this.marks(n, depth));
+    }
     return 1;
   }
 
@@ -652,6 +662,12 @@ export class Builder {
         return this.ones([n, 1]);
       case "diagm":
         return m.args[0]!;
+      case "mul":
+        // diag(u*v') = u .* v for vectors u, v
+        if (m.args.length === 2 && m.args[0]!.shape[1] === 1 && m.args[1]!.shape[0] === 1) {
+          return this.hadamard(m.args[0]!, this.transpose(m.args[1]!));
+        }
+        break;
       case "transpose":
         return this.diagv(m.args[0]!);
       case "times":
