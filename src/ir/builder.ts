@@ -2,7 +2,7 @@
 // (flattening, constant folding, zero/one elimination, like terms, transposes, inverses), so every node
 // the engine ever holds is already in canonical form; nothing has to be "simplified later" to be equal.
 
-import { invariant } from "../diagnostics/errors.js";
+import { MatcalcError, invariant } from "../diagnostics/errors.js";
 import { type Dim, type Prop, type Shape, SCALAR, isScalarShape, isSquare, sameShape } from "../shape/shape.js";
 import { type Node, Store } from "./node.js";
 import { StructuralOrder } from "./order.js";
@@ -16,6 +16,9 @@ export class Builder {
 
   // ---------------------------------------------------------------- leaves
   num(v: number): Node {
+    if (!Number.isFinite(v)) {
+      throw new MatcalcError("unsupported", `a constant of the result overflows double precision (${v}); rescale the expression`);
+    }
     return this.store.intern("const", [], SCALAR, { num: v });
   }
   variable(name: string, shape: Shape, props: readonly Prop[] = []): Node {
@@ -294,9 +297,12 @@ export class Builder {
         e = f.args[1]!.num!;
       }
       const g = groups.get(base.id);
-      if (g) {
+      // Merge only while the exponent stays an exact number (no 1e308 + 1e308 = Infinity).
+      if (g && Number.isSafeInteger(g.e + e) === (Number.isInteger(g.e) && Number.isInteger(e)) && Math.abs(g.e + e) <= 2 ** 53) {
         g.e += e;
         g.count++;
+      } else if (g) {
+        others.push(f);
       } else {
         groups.set(base.id, { base, e, count: 1 });
         order.push(base.id);

@@ -1,6 +1,8 @@
 import fc from "fast-check";
 import { describe, expect, test } from "vitest";
+import { compile } from "../../src/api/compile.js";
 import { checkDerivative, differentiate } from "../../src/api/differentiate.js";
+import { toText } from "../../src/print/text.js";
 import { MatcalcError } from "../../src/diagnostics/errors.js";
 
 /** Run the whole pipeline; return the error code, or "ok". Anything but a MatcalcError fails the test. */
@@ -39,6 +41,14 @@ describe("large and deep input through the whole pipeline", () => {
   test("input over 1 MB is refused with too-large", () => {
     expect(outcome(`${"x+".repeat(500_001)}x`, "x")).toBe("too-large");
   });
+});
+
+test("constants that overflow are a coded error, never Infinity in an answer", () => {
+  // x.^1e308 .* x.^1e308 keeps its two powers apart (2e308 is not a double) ...
+  const c = compile("sum(x.^1e308 .* x.^1e308)");
+  expect(toText(c.f)).toBe("sum(x.^1e308 .* x.^1e308)");
+  // ... and its derivative's coefficient 2e308 is refused with a reason.
+  expect(outcome("sum(x.^1e308 .* x.^1e308)", "x")).toBe("unsupported");
 });
 
 describe("fuzz: random programs give an answer or a coded error, never a crash", () => {
