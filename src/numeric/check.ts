@@ -9,6 +9,9 @@ import { isScalarShape, type Prop, type Shape } from "../shape/shape.js";
 import { type Env, bindDims, evaluateNodes } from "./evaluate.js";
 import * as M from "./matrix.js";
 import type { Mat } from "./matrix.js";
+import { randn, rng } from "./random.js";
+
+export { rng };
 
 export interface CheckInput {
   readonly b: Builder;
@@ -41,23 +44,6 @@ export interface CheckReport {
   readonly message: string;
 }
 
-/** mulberry32: small, fast, seedable. */
-export function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
-function normal(r: () => number): number {
-  const u = Math.max(r(), 1e-12);
-  return Math.sqrt(-2 * Math.log(u)) * Math.cos(2 * Math.PI * r());
-}
-
 function fill(rows: number, cols: number, g: () => number): Mat {
   const m = M.zeros(rows, cols);
   for (let k = 0; k < m.data.length; k++) m.data[k] = g();
@@ -65,7 +51,7 @@ function fill(rows: number, cols: number, g: () => number): Mat {
 }
 
 function orthogonal(n: number, r: () => number): Mat {
-  const a = fill(n, n, () => normal(r));
+  const a = fill(n, n, () => randn(r));
   // modified Gram-Schmidt on columns
   for (let j = 0; j < n; j++) {
     for (let k = 0; k < j; k++) {
@@ -88,16 +74,16 @@ export function randomValue(rows: number, cols: number, props: readonly Prop[], 
   if (props.includes("orthogonal")) return orthogonal(rows, r);
   if (props.includes("diagonal")) return M.diagFromVector(Array.from({ length: rows }, pos));
   if (props.includes("spd") || (props.includes("symmetric") && mode === "positive")) {
-    const b = fill(rows, rows, () => normal(r));
+    const b = fill(rows, rows, () => randn(r));
     return M.addIdentity(M.scale(M.matmulNT(b, b), 1 / rows), 1);
   }
   if (props.includes("symmetric")) {
-    const b = fill(rows, rows, () => normal(r));
+    const b = fill(rows, rows, () => randn(r));
     return M.addIdentity(M.scale(M.add(b, M.transpose(b)), 0.25), 0);
   }
   if (rows === cols) {
     // Diagonally dominant with a positive diagonal: invertible, positive determinant, spectrum in the right half-plane.
-    const b = fill(rows, rows, () => (mode === "positive" ? 0.5 * r() : 0.3 * normal(r)));
+    const b = fill(rows, rows, () => (mode === "positive" ? 0.5 * r() : 0.3 * randn(r)));
     return M.addIdentity(b, mode === "positive" ? rows : 2);
   }
   // Entries of random sign but bounded away from 0, so that quotients and logs stay well conditioned.
@@ -106,7 +92,7 @@ export function randomValue(rows: number, cols: number, props: readonly Prop[], 
 
 /** A random direction with the structure of the variable (symmetric for symmetric, diagonal for diagonal). */
 function randomDirection(rows: number, cols: number, props: readonly Prop[], r: () => number): Mat {
-  let v = fill(rows, cols, () => normal(r));
+  let v = fill(rows, cols, () => randn(r));
   if (props.includes("diagonal")) v = M.diagFromVector(M.diagOfMatrix(v).data);
   else if (props.includes("symmetric") || props.includes("spd")) v = M.scale(M.add(v, M.transpose(v)), 0.5);
   const s = M.frobenius(v);

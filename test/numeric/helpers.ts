@@ -2,23 +2,23 @@
 // Deterministic (mulberry32 + Box–Muller) so that every failure reproduces.
 
 import { expect } from "vitest";
+import { MatcalcError } from "../../src/diagnostics/errors.js";
+import { randn } from "../../src/numeric/random.js";
 import { addIdentity, frobenius, type Mat, matmulNT, sub, symmetrize, zeros } from "../../src/numeric/matrix.js";
 
-/** mulberry32: a small, fast, seedable PRNG (Tommy Ettinger's public-domain generator). */
-export function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+export { randn, rng } from "../../src/numeric/random.js";
 
-export function randn(r: () => number): number {
-  const u = 1 - r(), v = r();
-  return Math.sqrt(-2 * Math.log(u)) * Math.cos(2 * Math.PI * v);
+/** Assert that fn throws a MatcalcError with code "domain" and a message matching `message`. */
+export function domainError(fn: () => unknown, message: RegExp): void {
+  try {
+    fn();
+  } catch (e) {
+    expect(e).toBeInstanceOf(MatcalcError);
+    expect((e as MatcalcError).code).toBe("domain");
+    expect((e as MatcalcError).message).toMatch(message);
+    return;
+  }
+  throw new Error("expected a domain error");
 }
 
 export function randMat(r: () => number, rows: number, cols = rows, s = 1): Mat {

@@ -2,26 +2,14 @@
 // Identities on seeded random matrices (inv(A) A = I, L L' = A, Q' Q = I) rather than stored answers.
 
 import { describe, expect, it } from "vitest";
-import { MatcalcError } from "../../src/diagnostics/errors.js";
 import {
   cholesky, det, eigSym, eigvals, inv, logdet, lu, rcond, slogdet, solve,
 } from "../../src/numeric/linalg.js";
 import {
   diagFromVector, eye, fromRows, type Mat, matmul, matmulNT, matmulTN, scale, symmetrize, transpose,
 } from "../../src/numeric/matrix.js";
-import { expectClose, randMat, randSpd, randSym, rng } from "./helpers.js";
+import { domainError, expectClose, randMat, randSpd, randSym, rng } from "./helpers.js";
 
-function domainError(fn: () => unknown, message: RegExp): void {
-  try {
-    fn();
-  } catch (e) {
-    expect(e).toBeInstanceOf(MatcalcError);
-    expect((e as MatcalcError).code).toBe("domain");
-    expect((e as MatcalcError).message).toMatch(message);
-    return;
-  }
-  throw new Error("expected a domain error");
-}
 
 describe("LU, det, solve, inv", () => {
   const r = rng(7);

@@ -2,7 +2,6 @@
 // Every check is an identity or an independent method, so no reference values are needed here.
 
 import { describe, expect, it } from "vitest";
-import { MatcalcError } from "../../src/diagnostics/errors.js";
 import { eigSym, inv } from "../../src/numeric/linalg.js";
 import {
   ddExp, ddLog, ddPow, ddSqrt, expm, frechet, frechetPow, logm, type MatFunName, powm, sqrtm,
@@ -10,19 +9,8 @@ import {
 import {
   addIdentity, addScaled, allFinite, diagFromVector, eye, fromRows, type Mat, matmul, norm1, scale, transpose, zeros,
 } from "../../src/numeric/matrix.js";
-import { expectClose, randMat, randSpd, randSym, relErr, rng } from "./helpers.js";
+import { domainError, expectClose, randMat, randSpd, randSym, relErr, rng } from "./helpers.js";
 
-function domainError(fn: () => unknown, message: RegExp): void {
-  try {
-    fn();
-  } catch (e) {
-    expect(e).toBeInstanceOf(MatcalcError);
-    expect((e as MatcalcError).code).toBe("domain");
-    expect((e as MatcalcError).message).toMatch(message);
-    return;
-  }
-  throw new Error("expected a domain error");
-}
 
 /** S diag(d) S^{-1} with S = I + 0.3 * random: non-symmetric with the prescribed real spectrum. */
 function withSpectrum(r: () => number, d: number[]): Mat {
