@@ -85,7 +85,6 @@ export function checkDerivative(d: Differentiated, opts: CheckOptions = {}): Che
   }
   return check(
     {
-      b: c.b,
       f: c.f,
       wrt,
       vars: c.vars.values(),

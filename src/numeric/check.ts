@@ -2,7 +2,6 @@
 // Richardson-extrapolated central differences of the function along random structured directions.
 
 import { MatcalcError } from "../diagnostics/errors.js";
-import type { Builder } from "../ir/builder.js";
 import type { Node } from "../ir/node.js";
 import type { DerivativeKind } from "../diff/derive.js";
 import { isScalarShape, type Prop, type Shape } from "../shape/shape.js";
@@ -14,7 +13,6 @@ import { randn, rng } from "./random.js";
 export { rng };
 
 export interface CheckInput {
-  readonly b: Builder;
   readonly f: Node;
   readonly wrt: Node;
   readonly vars: Iterable<{ name: string; node: Node; shape: Shape; props: readonly Prop[] }>;

@@ -3,7 +3,7 @@
 
 import { ELEMENTWISE, type ElementwiseName } from "../ir/elementwise.js";
 import type { Node } from "../ir/node.js";
-import { DagPrinter, PREC, type PrintOptions, type Printed, type Syntax } from "./printer.js";
+import { DagPrinter, PREC, type PrintOptions, type Syntax } from "./printer.js";
 
 const GREEK = new Set([
   "alpha", "beta", "gamma", "delta", "epsilon", "zeta", "eta", "theta", "iota", "kappa", "lambda", "mu", "nu",
@@ -47,8 +47,6 @@ function unwrap(s: string): string {
   }
   return s.slice("\\left(".length, s.length - "\\right)".length);
 }
-
-const brace = (p: Printed) => (p.prec >= PREC.atom && !p.s.includes(" ") ? p.s : `\\left(${p.s}\\right)`);
 
 export const LATEX: Syntax = {
   num: (v) => {
@@ -99,5 +97,3 @@ export const LATEX: Syntax = {
 export function toLatex(n: Node, opts: PrintOptions = {}): string {
   return new DagPrinter(LATEX, opts).print(n);
 }
-
-export { brace };

@@ -3,7 +3,6 @@
 
 import { assertNever } from "../diagnostics/errors.js";
 import type { ElementwiseName } from "../ir/elementwise.js";
-import { ELEMENTWISE } from "../ir/elementwise.js";
 import { type Node, topoOrder } from "../ir/node.js";
 import { type Dim, isScalarShape } from "../shape/shape.js";
 
@@ -276,5 +275,3 @@ export class DagPrinter {
     return { s: scalar ? this.syn.powScalar(b, es) : this.syn.powElem(b, es), prec: PREC.postfix };
   }
 }
-
-export { ELEMENTWISE };

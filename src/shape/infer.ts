@@ -5,7 +5,7 @@ import { type Span, fail } from "../diagnostics/errors.js";
 import type { Expr, Program, Stmt, TypeWord } from "../syntax/ast.js";
 import { DimSolver, type DimT, DimVar, type TShape } from "./dims.js";
 import { FUNCTIONS, SYNONYMS, closestName } from "./functions.js";
-import { type Dim, PROPS, type Prop, type Shape } from "./shape.js";
+import { type Dim, PROPS, type Prop } from "./shape.js";
 
 export interface VarEntry {
   readonly name: string;
@@ -504,10 +504,6 @@ export function integerLiteral(e: Expr): number | null {
   if (e.kind === "num" && Number.isInteger(e.value)) return e.value;
   if (e.kind === "neg" && e.arg.kind === "num" && Number.isInteger(e.arg.value)) return -e.arg.value;
   return null;
-}
-
-export function resolveShape(resolve: (d: DimT) => Dim, s: TShape): Shape {
-  return [resolve(s[0]), resolve(s[1])];
 }
 
 export function inferProgram(program: Program, external: Readonly<Record<string, ExternalVar>> = {}): {

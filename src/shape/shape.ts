@@ -12,12 +12,6 @@ export const SCALAR: Shape = [1, 1];
 export function isScalarShape(s: Shape): boolean {
   return s[0] === 1 && s[1] === 1;
 }
-export function isColumn(s: Shape): boolean {
-  return s[1] === 1 && s[0] !== 1;
-}
-export function isRow(s: Shape): boolean {
-  return s[0] === 1 && s[1] !== 1;
-}
 export function isSquare(s: Shape): boolean {
   return s[0] === s[1];
 }
@@ -36,10 +30,3 @@ export function describeShape(s: Shape): string {
   return `matrix(${s[0]}, ${s[1]})`;
 }
 
-/** The kind word of a shape, for messages: "scalar", "vector", "row vector", "matrix". */
-export function kindOf(s: Shape): "scalar" | "vector" | "row vector" | "matrix" {
-  if (isScalarShape(s)) return "scalar";
-  if (s[1] === 1) return "vector";
-  if (s[0] === 1) return "row vector";
-  return "matrix";
-}

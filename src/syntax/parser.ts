@@ -45,6 +45,19 @@ const BINARY_BP: Partial<Record<TokenKind, number>> = {
 
 const NO_SIGNS: readonly Token[] = [];
 
+/** The binary node `left op right`, spanning both operands (their parentheses included). */
+function binaryNode(op: Token, left: Parsed, right: Parsed): Parsed {
+  const expr: Expr = {
+    kind: "binary",
+    op: op.kind as BinaryOp,
+    left: left.expr,
+    right: right.expr,
+    opSpan: op.span,
+    span: [left.start, right.end],
+  };
+  return { expr, start: left.start, end: right.end };
+}
+
 const isSeparator = (k: TokenKind): boolean => k === ";" || k === "newline";
 const isStatementEnd = (k: TokenKind): boolean => isSeparator(k) || k === "eof";
 const startsOperand = (k: TokenKind): boolean => k === "num" || k === "ident" || k === "(";
@@ -313,16 +326,7 @@ class Parser {
 
   private power(pending: PendingPower, primary: Parsed): Parsed {
     const exponent = this.applySigns(pending.signs, primary);
-    const { base, op } = pending;
-    const expr: Expr = {
-      kind: "binary",
-      op: op.kind as BinaryOp,
-      left: base.expr,
-      right: exponent.expr,
-      opSpan: op.span,
-      span: [base.start, exponent.end],
-    };
-    return { expr, start: base.start, end: exponent.end };
+    return binaryNode(pending.op, pending.base, exponent);
   }
 
   /**
@@ -349,15 +353,7 @@ class Parser {
     const op = frame.ops.pop()!;
     const right = frame.items.pop()!;
     const left = frame.items.pop()!;
-    const expr: Expr = {
-      kind: "binary",
-      op: op.kind as BinaryOp,
-      left: left.expr,
-      right: right.expr,
-      opSpan: op.span,
-      span: [left.start, right.end],
-    };
-    frame.items.push({ expr, start: left.start, end: right.end });
+    frame.items.push(binaryNode(op, left, right));
   }
 
   /** A number, a name, or the opening of a group or call (pushes a frame, returns null). `f()` is complete. */
