@@ -37,7 +37,9 @@ export interface CompileOptions {
 }
 
 export function describeVar(v: { name: string; shape: Shape; props: readonly Prop[] }): string {
-  const base = describeShape(v.shape);
+  // A declaration of the language, so that assumptions can be pasted back: a row vector is matrix(1, n).
+  const row = v.shape[0] === 1 && v.shape[1] !== 1;
+  const base = row ? `matrix(1, ${v.shape[1]})` : describeShape(v.shape);
   if (v.props.length === 0) return `${v.name}: ${base}`;
   return `${v.name}: ${v.props.map((p) => `${p}(${v.shape[0]})`).join(" ")}`;
 }

@@ -2,10 +2,16 @@
 // as text (input language), LaTeX and shapes, with the assumptions and conventions it rests on.
 
 import { type DerivativeKind, type DerivativeResult, type Layout, derive } from "../diff/derive.js";
+import { frechetMeanings } from "../ir/matrix-functions.js";
 import type { Node } from "../ir/node.js";
+import { indexLatex, indexText } from "../print/index-notation.js";
 import { toLatex } from "../print/latex.js";
 import { toText } from "../print/text.js";
 import { type CheckOptions, type CheckReport, check } from "../numeric/check.js";
+import { type Env, evaluateNodes } from "../numeric/evaluate.js";
+import * as M from "../numeric/matrix.js";
+import type { Mat } from "../numeric/matrix.js";
+import { evaluateIndexForm } from "../numeric/tensor-eval.js";
 import type { ExternalVar } from "../shape/infer.js";
 import { type Shape, describeShape } from "../shape/shape.js";
 import { type Compiled, compile, wrtVariable } from "./compile.js";
@@ -41,10 +47,13 @@ export interface Differentiated {
 }
 
 export function render(c: Compiled, n: Node): Rendered {
-  const reserved = new Set<string>([...c.vars.keys(), ...c.dims]);
+  const reserved = new Set<string>([...c.vars.keys(), ...c.dims, ...c.defs.map((d) => d.name)]);
+  // User definitions that are not plain leaves print by their names (as `L = ...;` before the answer).
+  const names = new Map<number, string>();
+  for (const d of c.defs) if (d.node.args.length > 0 && !names.has(d.node.id)) names.set(d.node.id, d.name);
   return {
-    text: toText(n, { reserved }),
-    latex: toLatex(n, { reserved }),
+    text: toText(n, { reserved, names }),
+    latex: toLatex(n, { reserved, names }),
     shape: n.shape,
     shapeText: describeShape(n.shape),
   };
@@ -63,34 +72,61 @@ export function differentiateCompiled(compiled: Compiled, opts: DifferentiateOpt
     compiled,
     result,
     function: render(compiled, compiled.f),
-    derivative: render(compiled, result.expr),
+    derivative: result.expr ? render(compiled, result.expr) : renderTensor(result),
     differential: result.differential ? render(compiled, result.differential) : null,
     kind: result.kind,
     wrt: opts.wrt,
     order,
     layout: opts.layout ?? "numerator",
     assumptions: compiled.assumptions,
-    notes: result.notes,
+    notes: [...(result.expr ? frechetMeanings(result.expr) : []), ...result.notes],
     convention: result.convention,
   };
+}
+
+/** A derivative that is a tensor without matrix notation: its index form, shaped as the matricized tensor. */
+function renderTensor(r: DerivativeResult): Rendered {
+  const form = r.index();
+  return { text: indexText(form), latex: indexLatex(form), shape: r.shape, shapeText: `tensor(${r.axes.join(", ")})` };
+}
+
+/** The index (Einstein) form of any derivative, as text (re-parseable) and LaTeX: `emit: ["index"]`. */
+export function renderIndex(d: Differentiated): { text: string; latex: string } {
+  const form = d.result.index();
+  return { text: indexText(form), latex: indexLatex(form) };
+}
+
+/** Tensors of derivatives by vectors or matrices beyond the Jacobian are checked as Jacobians of the order below. */
+function checkKind(d: Differentiated): Differentiated["kind"] {
+  const scalarWrt = d.compiled.vars.get(d.wrt)!.shape.every((x) => x === 1);
+  return d.kind === "higher" && !scalarWrt ? "jacobian" : d.kind;
+}
+
+/** The derivative's value at env: the matrix (tensors matricized, vec stacking columns), in the answer's layout. */
+export function derivativeValue(d: Differentiated, env: Env): Mat {
+  const r = d.result;
+  if (r.raw) return evaluateNodes([r.raw], env)[0]!;
+  const m = evaluateIndexForm(r.index(), env);
+  return d.layout === "denominator" && checkKind(d) === "jacobian" ? M.transpose(m) : m;
 }
 
 /** Verify a derivative numerically (see numeric/check.ts); on by default in the CLI. */
 export function checkDerivative(d: Differentiated, opts: CheckOptions = {}): CheckReport {
   const c = d.compiled;
   const wrt = c.vars.get(d.wrt)!.node;
-  let lower: Node | undefined;
+  let lower: Node | null = null;
   if (d.order >= 2 && d.kind !== "hessian") {
     lower = derive(c.b, c.f, wrt, { order: d.order - 1, layout: "numerator" }).raw;
   }
+  const kind = checkKind(d);
   return check(
     {
       f: c.f,
       wrt,
       vars: c.vars.values(),
-      kind: d.kind,
-      derivative: d.result.raw,
-      layout: d.kind === "jacobian" || d.kind === "derivative" ? (d.layout ?? "numerator") : "numerator",
+      kind,
+      derivative: d.result.raw ?? ((env: Env) => derivativeValue(d, env)),
+      layout: kind === "jacobian" || kind === "derivative" ? (d.layout ?? "numerator") : "numerator",
       ...(lower ? { lower } : {}),
     },
     opts,

@@ -2,9 +2,10 @@
 // that carries dX. Running them from df (cotangent 1) down to dX reads off the gradient G with
 // df = <G, dX> = tr(G' dX): "differential, then move dX out", as one backward pass over the DAG.
 
-import { InternalError, invariant } from "../diagnostics/errors.js";
+import { InternalError, MatcalcError, invariant } from "../diagnostics/errors.js";
 import type { Builder } from "../ir/builder.js";
 import { type Node, topoOrder } from "../ir/node.js";
+import { FRECHET_OF, type FrechetOp, frechetParts } from "../ir/matrix-functions.js";
 import type { Op } from "../ir/ops.js";
 import { isScalarShape } from "../shape/shape.js";
 
@@ -19,6 +20,16 @@ const notLinear = (op: Op): AdjointRule => () => {
 function chainOf(b: Builder, fs: readonly Node[]): Node | null {
   return fs.length === 0 ? null : b.mul(...fs);
 }
+
+/**
+ * <G, L_f(X, E)> = <L_f(X', G), E> for f with a real power series (expm, logm, sqrtm, X^p): each term
+ * X^j E X^(k-1-j) has adjoint X'^j G X'^(k-1-j) (Higham, Functions of Matrices, §3.2 and (3.30)).
+ */
+const frechetAdjoint: AdjointRule = (b, n, ct, i) => {
+  invariant(i === n.args.length - 1, `${n.op} is linear only in its direction`);
+  const { x, p } = frechetParts(n);
+  return b.frechet(FRECHET_OF[n.op as FrechetOp], b.transpose(x), ct, p);
+};
 
 export const ADJOINT_RULES: Readonly<Record<Op, AdjointRule>> = {
   const: notLinear("const"),
@@ -38,6 +49,15 @@ export const ADJOINT_RULES: Readonly<Record<Op, AdjointRule>> = {
   expm: notLinear("expm"),
   logm: notLinear("logm"),
   sqrtm: notLinear("sqrtm"),
+  powm: notLinear("powm"),
+  dexpm: frechetAdjoint,
+  dlogm: frechetAdjoint,
+  dsqrtm: frechetAdjoint,
+  dpowm: frechetAdjoint,
+  // The cotangent of B in kron(A, B) contracts over A's blocks: not expressible in matrix notation here.
+  kron: () => {
+    throw new MatcalcError("unsupported", "gradients through kron are not supported: differentiate with respect to a scalar instead");
+  },
   // d(a + b): each term gets the cotangent
   add: (_b, _n, ct) => ct,
   // s1*...*M: the scalar factor si gets <others, ct>; the non-scalar factor M gets (s1*...)*ct

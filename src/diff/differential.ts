@@ -6,6 +6,7 @@ import { MatcalcError, assertNever, invariant } from "../diagnostics/errors.js";
 import type { Builder } from "../ir/builder.js";
 import { ELEMENTWISE, type ElementwiseName } from "../ir/elementwise.js";
 import { type Node, topoOrder } from "../ir/node.js";
+import { FRECHET_OF, type FrechetOp, MATRIX_FUNCTIONS, type MatrixFunction, frechetParts } from "../ir/matrix-functions.js";
 import type { Op } from "../ir/ops.js";
 
 /** Differential of a child, or null when the child does not depend on the variable (a symbolic zero). */
@@ -38,14 +39,41 @@ const linearRule =
     return da ? mk(b, da) : null;
   };
 
-const unsupportedMatrixFunction =
-  (name: string): DiffRule =>
-  () => {
-    throw new MatcalcError(
-      "unsupported",
-      `the derivative of ${name} (a matrix function) is not supported yet: its Fréchet derivative is planned`,
-    );
+/**
+ * d f(X) = L_f(X, dX), the Fréchet derivative (Higham, Functions of Matrices, ch. 3), kept as an operator of
+ * the language; what it means and when it holds is stated with the answer.
+ */
+const matrixFunctionRule =
+  (f: MatrixFunction): DiffRule =>
+  (c, n, d) => {
+    const dx = d(0);
+    if (!dx) return null;
+    noteMatrixFunction(c, f);
+    return c.b.frechet(f, n.args[0]!, dx);
   };
+
+function noteMatrixFunction(c: DiffCtx, f: MatrixFunction): void {
+  const cond = MATRIX_FUNCTIONS[f].condition;
+  if (cond) c.notes.add(cond);
+}
+
+/** L_f(X, E) is linear in E; its dependence on X is the second Fréchet derivative, not supported yet. */
+const frechetRule: DiffRule = (c, n, d) => {
+  const last = n.args.length - 1;
+  for (let i = 0; i < last; i++) {
+    if (d(i)) {
+      throw new MatcalcError(
+        "unsupported",
+        `the derivative of ${n.op}(...) with respect to its matrix argument is a second Fréchet derivative, ` +
+          "which is not supported yet (second derivatives through expm, logm, sqrtm and X^p)",
+      );
+    }
+  }
+  const de = d(last);
+  if (!de) return null;
+  const { x, p } = frechetParts(n);
+  return c.b.frechet(FRECHET_OF[n.op as FrechetOp], x, de, p);
+};
 
 export const DIFF_RULES: Readonly<Record<Op, DiffRule>> = {
   const: () => null,
@@ -124,9 +152,26 @@ export const DIFF_RULES: Readonly<Record<Op, DiffRule>> = {
     const da = d(0);
     return da ? b.times(b.pow(n, b.num(-1)), b.inner(n.args[0]!, da)) : null;
   },
-  expm: unsupportedMatrixFunction("expm"),
-  logm: unsupportedMatrixFunction("logm"),
-  sqrtm: unsupportedMatrixFunction("sqrtm"),
+  expm: matrixFunctionRule("expm"),
+  logm: matrixFunctionRule("logm"),
+  sqrtm: matrixFunctionRule("sqrtm"),
+  // d(X^p) = L_{x^p}(X, dX) + dp * X^p * logm(X)   (X^p = expm(p logm X), and X^p commutes with logm X)
+  powm: (c, n, d) => {
+    const [x, p] = n.args as [Node, Node];
+    const dx = d(0);
+    const dp = d(1);
+    const terms: Node[] = [];
+    if (dx) terms.push(c.b.frechet("powm", x, dx, p));
+    if (dp) terms.push(c.b.times(dp, c.b.mul(n, c.b.logm(x))));
+    if (terms.length === 0) return null;
+    noteMatrixFunction(c, "powm");
+    return c.b.addList(terms);
+  },
+  dexpm: frechetRule,
+  dlogm: frechetRule,
+  dsqrtm: frechetRule,
+  dpowm: frechetRule,
+  kron: productRule((b, args) => b.kron(args[0]!, args[1]!)),
 };
 
 export interface Differential {

@@ -1,21 +1,29 @@
 // Jacobian read-off: for a differential dy linear in dx (y and x vectors or scalars), the matrix J with
-// dy = J dx, in matrix notation. Scalars read off through the adjoint pass; columns through their structure.
+// dy = J dx, in matrix notation. Scalars read off through the adjoint pass; columns through their structure;
+// through a matrix-valued intermediate the caller reads the index form instead (tensor.ts).
 
-import { MatcalcError } from "../diagnostics/errors.js";
 import type { Builder } from "../ir/builder.js";
 import type { Node } from "../ir/node.js";
 import { isScalarShape } from "../shape/shape.js";
 import { pullback } from "./adjoint.js";
 
-const unsupported = (what: string): never => {
-  throw new MatcalcError(
-    "unsupported",
-    `the Jacobian passes through ${what}, a matrix-valued intermediate that depends on the variable; ` +
-      "that needs vec/Kronecker or index notation, which is not supported yet",
-  );
+/** Thrown inside the read-off when a structure has no column-by-column rule; jacobianOf answers null then. */
+const NO_RULE = Symbol("no column rule");
+const unsupported = (_what: string): never => {
+  throw NO_RULE;
 };
 
-export function jacobianOf(b: Builder, lin: Node, dX: Node): Node {
+/** J with lin = J dX, or null when lin passes through a matrix-valued intermediate that depends on dX. */
+export function jacobianOf(b: Builder, lin: Node, dX: Node): Node | null {
+  try {
+    return readJacobian(b, lin, dX);
+  } catch (e) {
+    if (e === NO_RULE) return null;
+    throw e;
+  }
+}
+
+function readJacobian(b: Builder, lin: Node, dX: Node): Node {
   const memo = new Map<number, Node>();
   const n = dX.shape[0];
 

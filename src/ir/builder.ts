@@ -3,7 +3,15 @@
 // the engine ever holds is already in canonical form; nothing has to be "simplified later" to be equal.
 
 import { MatcalcError, invariant } from "../diagnostics/errors.js";
-import { type Dim, type Prop, type Shape, SCALAR, isScalarShape, isSquare, sameShape } from "../shape/shape.js";
+import { type Dim, type Prop, type Shape, SCALAR, isScalarShape, isSquare, mulDims, sameShape } from "../shape/shape.js";
+import {
+  FRECHET_OF,
+  type FrechetOp,
+  MATRIX_FUNCTIONS,
+  type MatrixFunction,
+  frechetParts,
+  isFrechetOp,
+} from "./matrix-functions.js";
 import { type Node, Store } from "./node.js";
 import { StructuralOrder } from "./order.js";
 
@@ -85,7 +93,13 @@ export class Builder {
       case "fn":
         return this.isSymmetric(n.args[n.args.length - 1]!);
       case "pow":
+      case "powm":
         return this.isSymmetric(n.args[0]!);
+      case "dexpm":
+      case "dlogm":
+      case "dsqrtm":
+      case "dpowm":
+        return this.isSymmetric(n.args[0]!) && this.isSymmetric(n.args[n.args.length - 1]!);
       case "mul": {
         const f = n.args;
         for (let i = 0, j = f.length - 1; i <= j; i++, j--) {
@@ -118,6 +132,8 @@ export class Builder {
       case "sqrtm":
       case "logm":
         return this.isDiagonal(n.args[n.args.length - 1]!);
+      case "powm":
+        return this.isDiagonal(n.args[0]!);
       case "add":
       case "mul":
         return n.args.every((a) => this.isDiagonal(a));
@@ -182,6 +198,9 @@ export class Builder {
       );
       return this.addList([this.diagm(inner), ...others]);
     }
+    // L_f(X, E1) + L_f(X, E2) = L_f(X, E1 + E2): a Fréchet derivative is linear in its direction
+    const merged = this.mergeFrechet(flat);
+    if (merged) return this.addList(merged);
     // Collect like terms: c1*R + c2*R -> (c1+c2)*R.
     const coef = new Map<number, { rest: Node; c: number }>();
     const orderIds: number[] = [];
@@ -210,6 +229,30 @@ export class Builder {
     if (out.length === 0) return this.zeros(shape);
     if (out.length === 1) return out[0]!;
     return this.store.intern("add", out, shape);
+  }
+
+  /** Terms with Fréchet derivatives at the same point merged into one (null when there is nothing to merge). */
+  private mergeFrechet(flat: readonly Node[]): Node[] | null {
+    const key = (n: Node) => `${n.op}:${n.args.slice(0, -1).map((a) => a.id).join(",")}`;
+    const groups = new Map<string, Node[]>();
+    for (const t of flat) {
+      const [, r] = this.splitCoef(t);
+      if (isFrechetOp(r.op)) groups.set(key(r), [...(groups.get(key(r)) ?? []), t]);
+    }
+    const many = [...groups.values()].filter((g) => g.length >= 2);
+    if (many.length === 0) return null;
+    const done = new Set(many.flat());
+    const out = flat.filter((t) => !done.has(t));
+    for (const g of many) {
+      const first = this.splitCoef(g[0]!)[1];
+      const { x, p } = frechetParts(first);
+      const dir = this.addList(g.map((t) => {
+        const [c, r] = this.splitCoef(t);
+        return this.times(this.num(c), frechetParts(r).e);
+      }));
+      out.push(this.frechet(FRECHET_OF[first.op as FrechetOp], x, dir, p));
+    }
+    return out;
   }
 
   /** t = c * rest with c a number (1 when there is no numeric coefficient). */
@@ -361,6 +404,7 @@ export class Builder {
       else chain.push(f);
     }
     chain = this.cancelChain(chain);
+    if (chain.length > 2) chain = this.pullScalarRuns(chain, scalars);
     let core: Node;
     if (chain.length === 0) core = this.eye(rows);
     else if (chain.length === 1) core = chain[0]!;
@@ -368,6 +412,30 @@ export class Builder {
     if (scalars.length === 0) return core;
     scalars.push(core);
     return this.timesList(scalars);
+  }
+
+  /**
+   * A 1x1 run inside a longer chain (y'*z in A*x*y'*z: a row, then up to the first column) is a scalar
+   * factor, moved into `scalars`. That is how `*` reads left to right (lower.ts), so a chain printed as
+   * text compiles back to the very same node.
+   */
+  private pullScalarRuns(chain: Node[], scalars: Node[]): Node[] {
+    const out: Node[] = [];
+    let i = 0;
+    while (i < chain.length) {
+      if (chain[i]!.shape[0] === 1) {
+        let j = i + 1;
+        while (j < chain.length && chain[j]!.shape[1] !== 1) j++;
+        if (j < chain.length && !(i === 0 && j === chain.length - 1)) {
+          scalars.push(this.mulList(chain.slice(i, j + 1)));
+          i = j + 1;
+          continue;
+        }
+      }
+      out.push(chain[i]!);
+      i++;
+    }
+    return out;
   }
 
   /** Cancel A*inv(A), inv(A)*A, Q'*Q (orthogonal Q); merge A*A into A^2. One left-to-right pass with a stack. */
@@ -415,8 +483,13 @@ export class Builder {
     const q = 1 + chain.reduce((s, f) => s + this.marksIfTransposed(f), 0);
     if (p > q + 1) {
       const rev = chain.map((f) => this.transpose(f)).reverse();
-      const inner = this.store.intern("mul", rev, [shape[1], shape[0]]);
-      return this.store.intern("transpose", [inner], shape);
+      // Only when transposing back gives the chain itself: (x' + y')' is x + y, but (x + y)' stays a
+      // transpose node, so (Q*(x + y))' printed from (x' + y')*Q' would not read back as the same node.
+      // A transposed factor that is itself a product is spliced in: a mul never holds a mul.
+      if (rev.every((f, i) => this.transpose(f) === chain[chain.length - 1 - i]) && !rev.some((f) => f.op === "mul")) {
+        const inner = this.store.intern("mul", rev, [shape[1], shape[0]]);
+        return this.store.intern("transpose", [inner], shape);
+      }
     }
     return this.store.intern("mul", chain, shape);
   }
@@ -435,7 +508,11 @@ export class Builder {
       else if (isScalarShape(f.shape)) scalars.push(f);
       else if (f.op === "times") {
         scalars.push(...f.args.slice(0, -1));
-        elems.push(f.args[f.args.length - 1]!);
+        // c*(P .* Q) .* R: the non-scalar factor may itself be a Hadamard product; flatten it too, or
+        // (P .* Q) .* R would not be the same node as P .* Q .* R (and P .* P would not merge to P.^2).
+        const big = f.args[f.args.length - 1]!;
+        if (big.op === "hadamard") for (const a of big.args) elems.push(a);
+        else elems.push(big);
       } else {
         invariant(sameShape(f.shape, shape), "hadamard: shape mismatch");
         elems.push(f);
@@ -485,6 +562,8 @@ export class Builder {
         if (Number.isFinite(v) && Number.isInteger(e)) return this.num(v);
       }
       if (a.op === "ones") return a;
+      // 0.^e = 0 for e > 0 (sum((y - y).^3) is 0, and so is its derivative)
+      if (this.isZero(a) && e > 0) return a;
       // (b^q)^e = b^(q e) for integer e
       if (a.op === "pow" && a.args[1]!.op === "const" && Number.isInteger(e)) {
         return this.pow(a.args[0]!, this.num(a.args[1]!.num! * e));
@@ -496,6 +575,11 @@ export class Builder {
           return this.times(this.num(c ** e), this.pow(this.times(...a.args.slice(1)), p));
         }
       }
+      // (x*y)^e = x^e * y^e for an integer e (exact for all real x, y): products of powers are the one
+      // canonical form, so the printed 1/((b^2 + 1)*cos(b)^2) reads back as the node it was printed from.
+      if (a.op === "times" && isScalarShape(a.shape) && Number.isInteger(e)) {
+        return this.timesList(a.args.map((f) => this.pow(f, p)));
+      }
     }
     if (a.op === "const" && a.num === 1) return a;
     return this.store.intern("pow", [a, p], a.shape);
@@ -505,6 +589,10 @@ export class Builder {
   fn(name: string, a: Node, fold?: (x: number) => number): Node {
     if (name === "log" && a.op === "det") return this.logdet(a.args[0]!);
     if (name === "log" && a.op === "fn" && a.name === "exp") return a.args[0]!;
+    // log(x^p) = p*log(x) for x > 0
+    if (name === "log" && a.op === "pow" && isScalarShape(a.shape) && this.isPositive(a.args[0]!)) {
+      return this.times(a.args[1]!, this.fn("log", a.args[0]!, fold));
+    }
     if (name === "exp" && a.op === "fn" && a.name === "log") return a.args[0]!;
     if (fold && a.op === "const") {
       const v = fold(a.num!);
@@ -540,6 +628,17 @@ export class Builder {
         return this.pow(this.transpose(a.args[0]!), a.args[1]!);
       case "fn":
         return this.fn(a.name!, this.transpose(a.args[0]!));
+      // kron(A, B)' = kron(A', B')
+      case "kron":
+        return this.kron(this.transpose(a.args[0]!), this.transpose(a.args[1]!));
+      // L_f(X, E)' = L_f(X', E') for f with a real power series
+      case "dexpm":
+      case "dlogm":
+      case "dsqrtm":
+      case "dpowm": {
+        const { x, p, e } = frechetParts(a);
+        return this.frechet(FRECHET_OF[a.op], this.transpose(x), this.transpose(e), p);
+      }
       case "mul": {
         // Distribute (f1...fk)' = fk'...f1' when that adds at most one transpose mark.
         const p = 1 + a.args.reduce((s, f) => s + this.marks(f), 0);
@@ -573,16 +672,136 @@ export class Builder {
         return this.add(...a.args.map((x) => this.tr(x)));
       case "diagm":
         return this.sum(a.args[0]!);
-      case "mul":
-        return this.trChain(a.args);
+      case "mul": {
+        // tr(P*(c*I + M)*Q) = c*tr(Q*P) + tr(P*M*Q): distribute over a sum that holds a multiple of I
+        const at = a.args.findIndex((f) => f.op === "add" && f.args.some((t) => this.isScaledEye(t)));
+        if (at >= 0) {
+          const pre = a.args.slice(0, at);
+          const post = a.args.slice(at + 1);
+          return this.addList(a.args[at]!.args.map((t) => this.tr(this.mul(...pre, t, ...post))));
+        }
+        const viaTraceRule = this.traceRule(a.args);
+        return viaTraceRule ?? this.trChain(a.args);
+      }
+      // tr(logm(X)) = logdet(X): both are sum(log(l(i))) over the eigenvalues (principal branch; Higham,
+      // Functions of Matrices, Thm 1.45 with det(expm(A)) = exp(tr(A)))
+      case "logm":
+        return this.logdet(a.args[0]!);
+      case "dexpm":
+      case "dlogm":
+      case "dsqrtm":
+      case "dpowm":
+        return this.traceRule([a]) ?? this.store.intern("tr", [a], SCALAR);
       default:
         break;
     }
     return this.store.intern("tr", [a], SCALAR);
   }
 
+  /**
+   * The trace rule for Fréchet derivatives: tr(P*L_f(X, E)*Q) = tr(Q*P*f'(X)*E) when Q*P commutes with X
+   * (every other factor a function of X). Null when the chain has no such form.
+   */
+  private traceRule(chain: readonly Node[]): Node | null {
+    const at = chain.findIndex((f) => isFrechetOp(f.op));
+    if (at < 0 || chain.findIndex((f, i) => i > at && isFrechetOp(f.op)) >= 0) return null;
+    const { x, p, e } = frechetParts(chain[at]!);
+    const others = [...chain.slice(at + 1), ...chain.slice(0, at)];
+    if (!others.every((g) => this.commutesWith(g, x))) return null;
+    const info = MATRIX_FUNCTIONS[FRECHET_OF[chain[at]!.op as FrechetOp]];
+    return this.tr(this.mul(...others, info.derivative(this, x, p), e));
+  }
+
+  private isScaledEye(t: Node): boolean {
+    return t.op === "eye" || (t.op === "times" && t.args[t.args.length - 1]!.op === "eye");
+  }
+
+  /**
+   * Structural test that g commutes with the square matrix x, for every value of the variables: g built from
+   * x (or from M, where x = c*M), I and scalars by sums, products and matrix functions; false when unsure.
+   */
+  commutesWith(g: Node, x: Node, depth = 0): boolean {
+    if (g === x || isScalarShape(g.shape) || g.op === "eye") return true;
+    if (depth > 6) return false;
+    if (x.op === "times" && this.commutesWith(g, x.args[x.args.length - 1]!, depth + 1)) return true;
+    switch (g.op) {
+      case "times":
+        return this.commutesWith(g.args[g.args.length - 1]!, x, depth + 1);
+      case "add":
+      case "mul":
+        return g.args.every((a) => this.commutesWith(a, x, depth + 1));
+      case "inv":
+      case "mpow":
+      case "expm":
+      case "logm":
+      case "sqrtm":
+      case "powm":
+        return this.commutesWith(g.args[0]!, x, depth + 1);
+      default:
+        return false;
+    }
+  }
+
+  /** Structural test for a scalar that is positive for every value of its variables. */
+  isPositive(s: Node, depth = 0): boolean {
+    if (s.op === "const") return s.num! > 0;
+    if (depth > 6 || !isScalarShape(s.shape)) return false;
+    switch (s.op) {
+      case "fn":
+        return s.name === "exp" || s.name === "sigmoid";
+      case "pow":
+        return this.isPositive(s.args[0]!, depth + 1);
+      case "times":
+      case "add":
+        return s.args.every((a) => this.isPositive(a, depth + 1));
+      case "tr":
+      case "det":
+        return this.isPositiveDefinite(s.args[0]!, depth + 1);
+      default:
+        return false;
+    }
+  }
+
+  /** Structural test for a symmetric positive definite matrix. */
+  isPositiveDefinite(m: Node, depth = 0): boolean {
+    if (isScalarShape(m.shape)) return this.isPositive(m, depth);
+    if (depth > 6) return false;
+    switch (m.op) {
+      case "var":
+        return (m.props ?? []).includes("spd");
+      case "eye":
+        return true;
+      case "expm":
+        return this.isSymmetric(m.args[0]!);
+      case "inv":
+      case "sqrtm":
+      case "powm":
+        return this.isPositiveDefinite(m.args[0]!, depth + 1);
+      case "times":
+        return m.args.every((a) => this.isPositiveDefinite(a, depth + 1));
+      case "add":
+        return m.args.every((a) => this.isPositiveDefinite(a, depth + 1));
+      default:
+        return false;
+    }
+  }
+
   /** tr(f1...fk): the canonical cyclic rotation; a rotation whose product is 1x1 drops the trace. */
-  private trChain(chain: readonly Node[]): Node {
+  private trChain(chain0: readonly Node[]): Node {
+    // Merge across the cyclic boundary first (tr(D*P*D) = tr(D^2*P), tr(inv(A)*B*A) = tr(B)), so that every
+    // rotation of one cycle starts from the same factors and gets the same canonical rotation: otherwise
+    // tr(D*P*D) chose among D*P*D, P*D^2 and D^2*P, while the printed tr(D^2*P) chose between the last two.
+    // Each factor as the representative that transposing twice gives (W = C' - (C' - 1) gives W'' =
+    // (C - (C - 1))', with fewer marks), so that tr(X*W) and its printed form tr(W'*X') have the same
+    // rotations to choose from.
+    let chain = chain0.map((f) => this.transpose(this.transpose(f)));
+    while (chain.length > 1) {
+      const merged = this.cancelChain([chain[chain.length - 1]!, ...chain.slice(0, -1)]);
+      if (merged.length >= chain.length) break;
+      chain = merged;
+    }
+    if (chain.length === 0) return this.tr(this.eye(chain0[0]!.shape[0]));
+    if (chain.length === 1) return this.tr(chain[0]!);
     const candidates: Node[][] = [];
     const rev = chain.map((f) => this.transpose(f)).reverse();
     for (const base of [chain, rev]) {
@@ -704,6 +923,9 @@ export class Builder {
         break;
       case "expm":
         return this.fn("exp", this.tr(a.args[0]!));
+      // det(X^p) = det(X)^p for the principal power X^p = expm(p*logm(X))
+      case "powm":
+        return this.pow(this.det(a.args[0]!), a.args[1]!);
       default:
         break;
     }
@@ -722,6 +944,11 @@ export class Builder {
         return this.neg(this.logdet(a.args[0]!));
       case "expm":
         return this.tr(a.args[0]!);
+      // logdet(X^p) = p*logdet(X) and logdet(sqrtm(X)) = logdet(X)/2: det(expm(p*logm(X))) = exp(p*tr(logm(X)))
+      case "powm":
+        return this.times(a.args[1]!, this.logdet(a.args[0]!));
+      case "sqrtm":
+        return this.times(this.num(0.5), this.logdet(a.args[0]!));
       default:
         break;
     }
@@ -796,6 +1023,14 @@ export class Builder {
     if (a.op === "eye") return this.zeros(a.shape);
     // logm(expm(X)) = X holds for real symmetric X (all eigenvalues real).
     if (a.op === "expm" && this.isSymmetric(a.args[0]!)) return a.args[0]!;
+    // logm(c*M) = log(c)*I + logm(M) for a scalar c > 0: scaling by c moves no eigenvalue across the
+    // branch cut (Higham, Functions of Matrices, Thm 11.2: log(c*M) = log(c) I + log(M) when c > 0)
+    if (a.op === "times" && a.args.slice(0, -1).every((s) => this.isPositive(s))) {
+      const c = this.times(...a.args.slice(0, -1));
+      return this.add(this.times(this.fn("log", c, Math.log), this.eye(a.shape[0])), this.logm(a.args[a.args.length - 1]!));
+    }
+    // logm(inv(X)) = -logm(X) (principal branch; Higham, Functions of Matrices, Thm 11.2)
+    if (a.op === "inv") return this.neg(this.logm(a.args[0]!));
     if (a.op === "transpose") return this.transpose(this.logm(a.args[0]!));
     return this.store.intern("logm", [a], a.shape);
   }
@@ -806,5 +1041,51 @@ export class Builder {
     if (a.op === "eye") return a;
     if (a.op === "transpose") return this.transpose(this.sqrtm(a.args[0]!));
     return this.store.intern("sqrtm", [a], a.shape);
+  }
+
+  /** Principal matrix power X^p, p a scalar expression; integer constants become mpow, 1/2 sqrtm. */
+  powm(a: Node, p: Node): Node {
+    invariant(isSquare(a.shape) && isScalarShape(p.shape), "powm of non-square or non-scalar exponent");
+    if (isScalarShape(a.shape)) return this.pow(a, p);
+    if (p.op === "const") {
+      const k = p.num!;
+      if (Number.isInteger(k)) return this.mpow(a, k);
+      if (k === 0.5) return this.sqrtm(a);
+      if (k === -0.5) return this.inv(this.sqrtm(a));
+    }
+    if (a.op === "eye") return a;
+    if (a.op === "transpose") return this.transpose(this.powm(a.args[0]!, p));
+    return this.store.intern("powm", [a, p], a.shape);
+  }
+
+  /**
+   * The Fréchet derivative L_f(X, E) of a matrix function (linear in E): zero for E = 0, scalars pulled out,
+   * f'(X)*E when E commutes with X (a function of X), and the scalar rule for 1 x 1 arguments.
+   */
+  frechet(f: MatrixFunction, x: Node, e: Node, p: Node | null = null): Node {
+    invariant(isSquare(x.shape) && sameShape(x.shape, e.shape), "Fréchet derivative: X and E must be square and alike");
+    invariant((f === "powm") === (p !== null), "dpowm takes an exponent");
+    const info = MATRIX_FUNCTIONS[f];
+    if (this.isZero(e)) return this.zeros(e.shape);
+    if (isScalarShape(x.shape) || this.commutesWith(e, x)) return this.prod(info.derivative(this, x, p), e);
+    if (e.op === "times") return this.times(...e.args.slice(0, -1), this.frechet(f, x, e.args[e.args.length - 1]!, p));
+    const args = p ? [x, p, e] : [x, e];
+    return this.store.intern(info.frechet, args, x.shape);
+  }
+
+  /**
+   * Kronecker product kron(A, B), of shape (rows(A)*rows(B)) x (cols(A)*cols(B)) with product dimensions
+   * ("m*n"): a 1 x 1 factor is a scalar multiple, scalars move out, a zero factor gives zeros.
+   */
+  kron(a: Node, b: Node): Node {
+    if (isScalarShape(a.shape)) return this.times(a, b);
+    if (isScalarShape(b.shape)) return this.times(b, a);
+    const shape: Shape = [mulDims(a.shape[0], b.shape[0]), mulDims(a.shape[1], b.shape[1])];
+    if (this.isZero(a) || this.isZero(b)) return this.zeros(shape);
+    const split = (n: Node): [Node[], Node] => (n.op === "times" ? [n.args.slice(0, -1), n.args[n.args.length - 1]!] : [[], n]);
+    const [sa, ca] = split(a);
+    const [sb, cb] = split(b);
+    const core = this.store.intern("kron", [ca, cb], shape);
+    return sa.length + sb.length === 0 ? core : this.timesList([...sa, ...sb, core]);
   }
 }

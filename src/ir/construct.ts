@@ -54,6 +54,18 @@ export function rebuildWith(b: Builder, n: Node, args: Node[]): Node {
       return b.logm(args[0]!);
     case "sqrtm":
       return b.sqrtm(args[0]!);
+    case "powm":
+      return b.powm(args[0]!, args[1]!);
+    case "dexpm":
+      return b.frechet("expm", args[0]!, args[1]!);
+    case "dlogm":
+      return b.frechet("logm", args[0]!, args[1]!);
+    case "dsqrtm":
+      return b.frechet("sqrtm", args[0]!, args[1]!);
+    case "dpowm":
+      return b.frechet("powm", args[0]!, args[2]!, args[1]!);
+    case "kron":
+      return b.kron(args[0]!, args[1]!);
   }
 }
 

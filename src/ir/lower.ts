@@ -136,8 +136,7 @@ export function lower(b: Builder, typed: Typed, resolve: (d: DimT) => Dim): Lowe
           case "^": {
             if (isScalarShape(l.shape)) return b.pow(l, r);
             const k = integerLiteral(e.right);
-            invariant(k !== null, "matrix power exponent checked by inference");
-            return b.mpow(l, k);
+            return k !== null ? b.mpow(l, k) : b.powm(l, r);
           }
         }
         break;
@@ -173,6 +172,16 @@ export function lower(b: Builder, typed: Typed, resolve: (d: DimT) => Dim): Lowe
         return b.logm(a);
       case "sqrtm":
         return b.sqrtm(a);
+      case "dexpm":
+        return b.frechet("expm", a, get(e.args[1]!));
+      case "dlogm":
+        return b.frechet("logm", a, get(e.args[1]!));
+      case "dsqrtm":
+        return b.frechet("sqrtm", a, get(e.args[1]!));
+      case "dpowm":
+        return b.frechet("powm", a, get(e.args[2]!), get(e.args[1]!));
+      case "kron":
+        return b.kron(a, get(e.args[1]!));
       case "sum":
         return b.sum(a);
       case "norm1":

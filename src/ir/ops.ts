@@ -31,11 +31,19 @@ export const OP_NAMES = [
   "expm",
   "logm",
   "sqrtm",
+  "powm", // real matrix power X^p, p a scalar expression (principal branch)
+  // Fréchet derivatives of the matrix functions: linear in their last argument E (see matfun-rules.ts)
+  "dexpm", // dexpm(X, E) = L_expm(X, E)
+  "dlogm", // dlogm(X, E) = L_logm(X, E)
+  "dsqrtm", // dsqrtm(X, E) = L_sqrtm(X, E)
+  "dpowm", // dpowm(X, p, E) = L_{X^p}(X, E)
+  "kron", // Kronecker product kron(A, B) (block (i, j) is A(i, j)*B); bilinear
 ] as const;
 
 export type Op = (typeof OP_NAMES)[number];
 
-export type OpClass = "leaf" | "linear" | "multilinear" | "nonlinear";
+/** "frechet": nonlinear in its leading arguments, linear in its last one (a Fréchet derivative L_f(X, E)). */
+export type OpClass = "leaf" | "linear" | "multilinear" | "nonlinear" | "frechet";
 
 export interface OpInfo {
   /** Number of arguments; -1 for n-ary. */
@@ -70,6 +78,12 @@ export const OPS = {
   expm: { arity: 1, cls: "nonlinear" },
   logm: { arity: 1, cls: "nonlinear" },
   sqrtm: { arity: 1, cls: "nonlinear" },
+  powm: { arity: 2, cls: "nonlinear" },
+  dexpm: { arity: 2, cls: "frechet" },
+  dlogm: { arity: 2, cls: "frechet" },
+  dsqrtm: { arity: 2, cls: "frechet" },
+  dpowm: { arity: 3, cls: "frechet" },
+  kron: { arity: 2, cls: "multilinear" },
 } as const satisfies Record<Op, OpInfo>;
 
 /** Rank of each op in the canonical structural order (used to sort commutative arguments). */

@@ -2,7 +2,7 @@
 // Richardson-extrapolated central differences of the function along random structured directions.
 
 import { MatcalcError } from "../diagnostics/errors.js";
-import type { Node } from "../ir/node.js";
+import { type Node, topoOrder } from "../ir/node.js";
 import type { DerivativeKind } from "../diff/derive.js";
 import { isScalarShape, type Prop, type Shape } from "../shape/shape.js";
 import { type Env, bindDims, evaluateNodes } from "./evaluate.js";
@@ -17,8 +17,11 @@ export interface CheckInput {
   readonly wrt: Node;
   readonly vars: Iterable<{ name: string; node: Node; shape: Shape; props: readonly Prop[] }>;
   readonly kind: DerivativeKind;
-  /** The derivative as computed (numerator layout unless layout says otherwise). */
-  readonly derivative: Node;
+  /**
+   * The derivative as computed (numerator layout unless layout says otherwise); tensors are matricized
+   * (dvec(f)/dvec(X), vec stacking columns). A function for a tensor that exists only in index form.
+   */
+  readonly derivative: Node | ((env: Env) => Mat);
   readonly layout?: "numerator" | "denominator";
   /** For order >= 2 with respect to a scalar: the derivative of one order less. */
   readonly lower?: Node;
@@ -97,9 +100,10 @@ function randomDirection(rows: number, cols: number, props: readonly Prop[], r: 
   return s > 0 ? M.scale(v, 1 / s) : v;
 }
 
-const relErr = (a: Mat, b: Mat): number => {
+/** Relative error of a against b; differences below tolerance * floor count as agreement. */
+const relErr = (a: Mat, b: Mat, floor = 1e-6): number => {
   const d = M.maxAbs(M.sub(a, b));
-  return d / Math.max(M.maxAbs(a), M.maxAbs(b), 1e-6);
+  return d / Math.max(M.maxAbs(a), M.maxAbs(b), floor);
 };
 
 export function check(input: CheckInput, opts: CheckOptions = {}): CheckReport {
@@ -108,12 +112,15 @@ export function check(input: CheckInput, opts: CheckOptions = {}): CheckReport {
   const r = rng(seed);
   const vars = [...input.vars];
   const sizes: Record<string, number> = {};
-  for (const v of vars) {
-    for (const d of v.shape) {
-      if (typeof d === "string" && sizes[d] === undefined) {
-        sizes[d] = (opts.minSize ?? 3) + Math.floor(r() * ((opts.maxSize ?? 5) - (opts.minSize ?? 3) + 1));
-      }
-    }
+  const size = (d: string) => {
+    if (sizes[d] === undefined) sizes[d] = (opts.minSize ?? 3) + Math.floor(r() * ((opts.maxSize ?? 5) - (opts.minSize ?? 3) + 1));
+  };
+  for (const v of vars) for (const d of v.shape) if (typeof d === "string") size(d);
+  // Dimensions that no variable has, only eye(n), ones(n, m), ... (as in sum(ones(n, 1)) + a), get a size
+  // too; the factors of a product dimension "m*n" are dimensions of their own.
+  const nodes = [input.f, ...(input.lower ? [input.lower] : []), ...(typeof input.derivative === "function" ? [] : [input.derivative])];
+  for (const n of topoOrder(nodes)) {
+    for (const d of n.shape) if (typeof d === "string") for (const p of d.split("*")) if (!/^\d+$/.test(p)) size(p);
   }
   const order2 = input.kind === "hessian";
   const tolerance = order2 || input.lower ? 1e-4 : 1e-6;
@@ -127,8 +134,10 @@ export function check(input: CheckInput, opts: CheckOptions = {}): CheckReport {
       values.set(v.name, randomValue(rr, cc, v.props, r, mode));
     }
     try {
-      const env: Env = { values, dims: bindDims(vars, values) };
-      const worst = runCheck(input, env, r, ndir, dimsOf);
+      const dims = bindDims(vars, values);
+      for (const [d, k] of Object.entries(sizes)) if (!dims.has(d)) dims.set(d, k);
+      const env: Env = { values, dims };
+      const worst = runCheck(input, env, r, ndir, dimsOf, tolerance);
       const status = worst.err <= tolerance ? "PASS" : "FAIL";
       const sz = Object.entries(sizes)
         .map(([k, v]) => `${k}=${v}`)
@@ -156,12 +165,16 @@ export function check(input: CheckInput, opts: CheckOptions = {}): CheckReport {
   };
 }
 
+/** vec(m): the columns of m stacked into one column (for Jacobians and Hessians by matrices). */
+const vec = (m: Mat): Mat => ({ rows: m.rows * m.cols, cols: 1, data: M.transpose(m).data });
+
 function runCheck(
   input: CheckInput,
   env: Env,
   r: () => number,
   ndir: number,
   dimsOf: (s: Shape) => [number, number],
+  tolerance: number,
 ): { err: number; what: string } {
   const { f, wrt, derivative } = input;
   const [wr, wc] = dimsOf(wrt.shape);
@@ -173,7 +186,42 @@ function runCheck(
     values.set(wrt.name!, x);
     return evaluateNodes([node], { values, dims: env.dims })[0]!;
   };
-  const [dval] = evaluateNodes([derivative], env) as [Mat];
+  // Rounding noise of the function along a direction (Moré & Wild, "Estimating computational noise",
+  // SIAM J. Sci. Comput. 33, 2011): sixth differences at a spacing so small that the smooth part of the
+  // function adds nothing to them, scaled by sqrt(C(12, 6)); RMS over three, the largest over the entries.
+  const noiseAlong = (w: Mat): number => {
+    const delta = 1e-6 * Math.max(1, M.maxAbs(x0));
+    const vals = Array.from({ length: 9 }, (_, i) => evalAt(target, M.add(x0, M.scale(w, (i - 4) * delta))).data);
+    const binom = [1, -6, 15, -20, 15, -6, 1];
+    let sigma = 0;
+    for (let e = 0; e < vals[0]!.length; e++) {
+      let ss = 0;
+      for (let j = 0; j < 3; j++) {
+        let d6 = 0;
+        for (let i = 0; i < 7; i++) d6 += binom[i]! * vals[j + i]![e]!;
+        ss += d6 * d6;
+      }
+      sigma = Math.max(sigma, Math.sqrt(ss / 3 / 924));
+    }
+    return sigma;
+  };
+  // The error of the Richardson-extrapolated differences over a few steps, stopping at the first within
+  // tolerance: a function that varies fast needs a smaller step than the default. If none is within
+  // tolerance, differences within ten times the estimated rounding noise of the differences (an estimate
+  // from few samples) count as agreement: the exact zero Hessian of a linear function is no FAIL.
+  const bestOver = (steps: readonly number[], diff: (s: number) => [Mat, Mat], noiseAt: (s: number) => number): number => {
+    const seen: [number, Mat, Mat][] = [];
+    let err = Number.POSITIVE_INFINITY;
+    for (const s of steps) {
+      const [a, b] = diff(s);
+      seen.push([s, a, b]);
+      err = Math.min(err, relErr(a, b));
+      if (err <= tolerance) return err;
+    }
+    for (const [s, a, b] of seen) err = Math.min(err, relErr(a, b, Math.max(1e-6, (10 * noiseAt(s)) / tolerance)));
+    return err;
+  };
+  const dval = typeof derivative === "function" ? derivative(env) : evaluateNodes([derivative], env)[0]!;
   const h = 1e-3 * Math.max(1, M.maxAbs(x0));
   let worst = { err: 0, what: "" };
   const note = (err: number, what: string) => {
@@ -185,16 +233,22 @@ function runCheck(
       const v = randomDirection(wr, wc, props, r);
       const g = (a: number, c: number) => evalAt(target, M.add(M.add(x0, M.scale(u, a)), M.scale(v, c))).data[0]!;
       const mixed = (s: number) => (g(s, s) - g(s, -s) - g(-s, s) + g(-s, -s)) / (4 * s * s);
-      const fd = (4 * mixed(h / 2) - mixed(h)) / 3;
-      const sym = M.matmulTN(u, M.matmul(dval, v)).data[0]!;
-      note(relErr(M.scalar(sym), M.scalar(fd)), "in u'*H*v");
+      const sym = M.matmulTN(vec(u), M.matmul(dval, vec(v))).data[0]!;
+      // Mixed differences first at a step 8h: their rounding noise grows as 1/step^2 (about 3 sigma/s^2).
+      let sigma: number | null = null;
+      const err = bestOver(
+        [8 * h, h, h / 8],
+        (s) => [M.scalar(sym), M.scalar((4 * mixed(s / 2) - mixed(s)) / 3)],
+        (s) => (3 * (sigma ??= noiseAlong(u))) / (s * s),
+      );
+      note(err, "in u'*H*v");
       const asym = M.maxAbs(M.sub(dval, M.transpose(dval))) / Math.max(M.maxAbs(dval), 1e-6);
       note(asym, "(the Hessian is not symmetric)");
       continue;
     }
     const step = (t: number) => evalAt(target, M.add(x0, M.scale(u, t)));
     const central = (s: number) => M.scale(M.sub(step(s), step(-s)), 1 / (2 * s));
-    const fd = M.sub(M.scale(central(h / 2), 4 / 3), M.scale(central(h), 1 / 3));
+    const fdAt = (s: number) => M.sub(M.scale(central(s / 2), 4 / 3), M.scale(central(s), 1 / 3));
     let sym: Mat;
     switch (input.kind) {
       case "gradient":
@@ -202,7 +256,7 @@ function runCheck(
         break;
       case "jacobian": {
         const j = input.layout === "denominator" ? M.transpose(dval) : dval;
-        sym = M.matmul(j, { rows: u.data.length, cols: 1, data: u.data });
+        sym = M.matmul(j, vec(u));
         break;
       }
       default: {
@@ -211,8 +265,17 @@ function runCheck(
         break;
       }
     }
-    const fdv = fd.rows === sym.rows ? fd : { rows: sym.rows, cols: sym.cols, data: fd.data };
-    note(relErr(sym, fdv), input.kind === "gradient" ? "in <G, V>" : "in the directional derivative");
+    // Rounding noise of the first differences: about 3 sigma/s.
+    let sigma: number | null = null;
+    const err = bestOver(
+      [h, h / 8, h / 64],
+      (s) => {
+        const fd = fdAt(s);
+        return [sym, input.kind === "jacobian" ? vec(fd) : fd.rows === sym.rows ? fd : { rows: sym.rows, cols: sym.cols, data: fd.data }];
+      },
+      (s) => (3 * (sigma ??= noiseAlong(u))) / s,
+    );
+    note(err, input.kind === "gradient" ? "in <G, V>" : "in the directional derivative");
     if (input.kind === "gradient" && (props.includes("symmetric") || props.includes("spd"))) {
       note(M.maxAbs(M.sub(dval, M.transpose(dval))) / Math.max(M.maxAbs(dval), 1e-6), "(the gradient is not symmetric)");
     }

@@ -20,6 +20,8 @@ type EvalRule = (n: Node, a: Mat[], env: Env) => Mat;
 
 export function dimValue(d: Dim, env: Env): number {
   if (typeof d === "number") return d;
+  // A product dimension "m*n" (Kronecker products, matricized tensors) is the product of its factors.
+  if (d.includes("*")) return d.split("*").reduce((s, p) => s * (/^\d+$/.test(p) ? Number(p) : dimValue(p, env)), 1);
   const v = env.dims.get(d);
   if (v === undefined) fail("value", `the size of dimension '${d}' is not determined by the values given`);
   return v;
@@ -103,6 +105,12 @@ export const EVAL_RULES: Readonly<Record<Op, EvalRule>> = {
   expm: (_n, a) => F.expm(a[0]!),
   logm: (_n, a) => F.logm(a[0]!),
   sqrtm: (_n, a) => F.sqrtm(a[0]!),
+  powm: (_n, a) => F.powm(a[0]!, num(a[1]!)),
+  dexpm: (_n, a) => F.frechet("expm", a[0]!, a[1]!),
+  dlogm: (_n, a) => F.frechet("logm", a[0]!, a[1]!),
+  dsqrtm: (_n, a) => F.frechet("sqrtm", a[0]!, a[1]!),
+  dpowm: (_n, a) => F.frechetPow(a[0]!, num(a[1]!), a[2]!),
+  kron: (_n, a) => M.kron(a[0]!, a[1]!),
 };
 
 /** Evaluate several roots at once, sharing every common subexpression. */

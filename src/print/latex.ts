@@ -2,6 +2,7 @@
 // X^{-1}, Hadamard products as \odot; shared subexpressions become a `where` list.
 
 import { ELEMENTWISE, type ElementwiseName } from "../ir/elementwise.js";
+import { FRECHET_OF, type FrechetOp, MATRIX_FUNCTIONS } from "../ir/matrix-functions.js";
 import type { Node } from "../ir/node.js";
 import { DagPrinter, PREC, type PrintOptions, type Syntax } from "./printer.js";
 
@@ -48,6 +49,12 @@ function unwrap(s: string): string {
   return s.slice("\\left(".length, s.length - "\\right)".length);
 }
 
+/** A base that already ends in a superscript (X^{-1}, X^\top, e^{X}) is wrapped: KaTeX rejects a double superscript. */
+function sup(b: string): string {
+  if (!/\^(\{[^{}]*(\{[^{}]*\}[^{}]*)*\}|\\top)$/.test(b)) return b;
+  return `\\left(${b}\\right)`;
+}
+
 export const LATEX: Syntax = {
   num: (v) => {
     const s = String(v);
@@ -70,21 +77,33 @@ export const LATEX: Syntax = {
   hadamard: " \\odot ",
   ediv: " \\oslash ",
   wrap: (s) => `\\left(${s}\\right)`,
-  transpose: (b) => `${b}^\\top`,
-  powScalar: (b, e) => `${b}^{${e}}`,
-  powElem: (b, e) => `${b}^{\\circ ${e}}`,
+  transpose: (b) => `${sup(b)}^\\top`,
+  exponentGroups: true,
+  powScalar: (b, e) => `${sup(b)}^{${e}}`,
+  powElem: (b, e) => `${sup(b)}^{\\circ ${e}}`,
   sqrt: (a) => `\\sqrt{${a}}`,
-  mpow: (b, k) => `${b}^{${k}}`,
+  mpow: (b, k) => `${sup(b)}^{${k}}`,
   call: (f, args) => {
     const a = args.join(", ");
     if (f === "norm2") return `\\left\\| ${a} \\right\\|_2`;
     if (f === "norm1") return `\\left\\| ${a} \\right\\|_1`;
     if (f === "expm") return `e^{${a}}`;
     if (f === "sqrtm") return `\\left(${a}\\right)^{1/2}`;
+    if (Object.hasOwn(FRECHET_OF, f)) {
+      const fn = MATRIX_FUNCTIONS[FRECHET_OF[f as FrechetOp]];
+      const sub = f === "dpowm" ? `(\\cdot)^{${args[1]}}` : fn.latexL;
+      const xs = f === "dpowm" ? [args[0], args[2]] : args;
+      return `L_{${sub}}\\left(${xs.join(", ")}\\right)`;
+    }
     const name = OPNAME[f] ?? (f.startsWith("\\") ? f : `\\operatorname{${f}}`);
     return `${name}\\left(${a}\\right)`;
   },
-  inv: (a) => ({ s: `${a.prec >= PREC.atom ? a.s : `\\left(${a.s}\\right)`}^{-1}`, prec: PREC.postfix }),
+  inv: (a) => ({ s: `${a.prec >= PREC.atom ? sup(a.s) : `\\left(${a.s}\\right)`}^{-1}`, prec: PREC.postfix }),
+  kron: (a, b) => {
+    const w = (x: { s: string; prec: number }) => (x.prec < PREC.postfix ? `\\left(${x.s}\\right)` : x.s);
+    // between sums and products: a scalar multiple shows its parentheses, c (A \otimes B)
+    return { s: `${w(a)} \\otimes ${w(b)}`, prec: (PREC.sum + PREC.prod) / 2 };
+  },
   eye: () => "I",
   ones: () => "\\mathbf{1}",
   zeros: () => "0",

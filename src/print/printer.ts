@@ -35,23 +35,41 @@ export interface Syntax {
   mpow(base: string, k: number): string;
   call(fn: string, args: string[]): string;
   inv(arg: Printed): Printed;
+  /** Kronecker product kron(A, B). */
+  kron(a: Printed, b: Printed): Printed;
   eye(n: Dim): string;
   ones(r: Dim, c: Dim): string;
   zeros(r: Dim, c: Dim): string;
   fnName(n: ElementwiseName): string;
   /** Denominators, e.g. a/b. */
   div(num: Printed, den: Printed): Printed;
+  /** True when an exponent is already grouped (LaTeX ^{...}), so it needs no parentheses. */
+  readonly exponentGroups?: boolean;
   /** Named shared subexpressions. */
   bindings(defs: { name: string; value: string }[], body: string): string;
 }
 
 const SMALL_DEN = [2, 3, 4, 5, 6, 8, 10, 12, 16];
 
-/** p/q with small q when x is such a fraction. */
+/** [p, q] when x = (p/q)*pi for a small fraction p/q other than 0 (x a folded multiple of pi). */
+export function piMultiple(x: number): [number, number] | null {
+  if (x === 0 || !Number.isFinite(x)) return null;
+  const r = Math.abs(x) / Math.PI;
+  const p = Math.round(r);
+  if (p >= 1 && p < 100 && Math.abs(r - p) < 1e-14 * Math.max(1, r)) return [Math.sign(x) * p, 1];
+  const f = asFraction(r);
+  return f ? [Math.sign(x) * f[0], f[1]] : null;
+}
+
+/**
+ * p/q with small q when x is exactly such a fraction: the text p/q reads back as p*(1/q) (lowering makes
+ * division a product with a reciprocal), which must be x itself to the last bit, or 3.4000000000000004
+ * would print as 17/5 and parse back as another number.
+ */
 export function asFraction(x: number): [number, number] | null {
   for (const q of SMALL_DEN) {
     const p = Math.round(x * q);
-    if (Math.abs(p / q - x) < 1e-12 && p % q !== 0) return [p, q];
+    if (p * (1 / q) === x && p % q !== 0) return [p, q];
   }
   return null;
 }
@@ -85,6 +103,8 @@ export class DagPrinter {
       const given = this.opts.names?.get(n.id);
       const p = this.node(n);
       if (given && n !== root) {
+        // A user definition used by the answer: printed once as `name = value`, then by its name.
+        this.defs.push({ name: this.syn.name(given), value: p.s });
         this.out.set(n.id, { s: this.syn.name(given), prec: PREC.atom });
         continue;
       }
@@ -153,16 +173,34 @@ export class DagPrinter {
       case "logm":
       case "sqrtm":
         return this.atom(S.call(n.op, [this.get(n.args[0]!).s]));
+      case "powm":
+        return { s: S.powScalar(this.at(n.args[0]!, PREC.postfix + 1), this.exponent(n.args[1]!)), prec: PREC.postfix };
+      case "dexpm":
+      case "dlogm":
+      case "dsqrtm":
+      case "dpowm":
+        return this.atom(S.call(n.op, n.args.map((a) => this.get(a).s)));
       case "diagm":
       case "diagv":
         return this.atom(S.call("diag", [this.get(n.args[0]!).s]));
+      case "kron":
+        return S.kron(this.get(n.args[0]!), this.get(n.args[1]!));
       default:
         return assertNever(n.op as never, "op");
     }
   }
 
+  private exponent(p: Node): string {
+    return this.syn.exponentGroups ? this.get(p).s : this.at(p, PREC.atom);
+  }
+
   private constant(v: number): Printed {
     if (v === Math.PI) return this.atom(this.syn.name("pi"));
+    // Folded multiples of pi print as such: 2*pi, pi/2, 3*pi/4
+    if (piMultiple(v)) {
+      const r = this.timesParts(Math.abs(v), []);
+      return v < 0 ? { s: `${this.syn.neg}${r.prec < PREC.prod ? this.syn.wrap(r.s) : r.s}`, prec: PREC.neg } : r;
+    }
     const f = asFraction(Math.abs(v));
     if (f) {
       const r = this.syn.frac(null, f[0], f[1], null);
@@ -215,9 +253,13 @@ export class DagPrinter {
   }
 
   /** c * factors, with negative scalar powers moved to a denominator and small fractions kept exact. */
-  private timesParts(c: number, factors: readonly Node[]): Printed {
+  private timesParts(c0: number, factors: readonly Node[]): Printed {
     const S = this.syn;
     const num: string[] = [];
+    // c = r*pi with r a small fraction: print r and pi
+    const pm = piMultiple(c0);
+    const c = pm ? pm[0] * (1 / pm[1]) : c0; // p*(1/q), as asFraction reads p/q
+    if (pm) num.push(S.name("pi"));
     const den: Printed[] = [];
     for (const f of factors) {
       if (f.op === "pow" && isScalarShape(f.shape) && f.args[1]!.op === "const" && f.args[1]!.num! < 0) {
@@ -234,7 +276,7 @@ export class DagPrinter {
       if (num.length === 0 || !frac || p !== 1) num.unshift(ps);
     }
     let numP: Printed = { s: num.join(S.times), prec: num.length > 1 ? PREC.prod : PREC.atom };
-    if (num.length === 1 && factors.length === 1 && p === 1 && den.length === 0 && q === 1) numP = this.get(factors[0]!);
+    if (num.length === 1 && factors.length === 1 && !pm && p === 1 && den.length === 0 && q === 1) numP = this.get(factors[0]!);
     if (q === 1 && den.length === 0) return numP;
     return S.frac(numP, 1, q, den.length > 0 ? den : null);
   }
@@ -271,7 +313,7 @@ export class DagPrinter {
       return this.powPrinted(base, e, scalar);
     }
     const b = this.at(base, PREC.postfix + 1);
-    const es = this.at(p, PREC.atom);
+    const es = this.exponent(p);
     return { s: scalar ? this.syn.powScalar(b, es) : this.syn.powElem(b, es), prec: PREC.postfix };
   }
 }

@@ -37,6 +37,7 @@ export const TEXT: Syntax = {
   mpow: (b, k) => `${b}^${k}`,
   call: (f, args) => `${f}(${args.join(", ")})`,
   inv: (a: Printed) => ({ s: `inv(${a.s})`, prec: PREC.atom }),
+  kron: (a, b) => ({ s: `kron(${a.s}, ${b.s})`, prec: PREC.atom }),
   eye: (n) => `eye(${n})`,
   ones: (r, c) => (r === c ? `ones(${r})` : `ones(${r}, ${c})`),
   zeros: (r, c) => (r === c ? `zeros(${r})` : `zeros(${r}, ${c})`),

@@ -5,10 +5,13 @@ export type FunctionKind =
   | "elementwise" // same shape in and out
   | "square-to-scalar" // tr det logdet
   | "square-to-square" // inv expm logm sqrtm
+  | "frechet" // dexpm(X, E), dlogm(X, E), dsqrtm(X, E): X and E square and alike
+  | "frechet-pow" // dpowm(X, p, E): p a scalar
   | "to-scalar" // sum norm1 norm2
   | "diag" // vector -> diagonal matrix, square matrix -> vector
   | "constant" // vector(c), matrix(c)
-  | "dims"; // eye(n), ones(n, m), zeros(n, m)
+  | "dims" // eye(n), ones(n, m), zeros(n, m)
+  | "kron"; // kron(A, B): (rows(A)*rows(B)) x (cols(A)*cols(B)), sizes known when it is met
 
 export interface FunctionInfo {
   readonly kind: FunctionKind;
@@ -41,12 +44,17 @@ export const FUNCTIONS: Readonly<Record<string, FunctionInfo>> = {
   expm: { kind: "square-to-square", minArgs: 1, maxArgs: 1, doc: "matrix exponential" },
   logm: { kind: "square-to-square", minArgs: 1, maxArgs: 1, doc: "matrix logarithm (principal)" },
   sqrtm: { kind: "square-to-square", minArgs: 1, maxArgs: 1, doc: "matrix square root (principal)" },
+  dexpm: { kind: "frechet", minArgs: 2, maxArgs: 2, doc: "dexpm(X, E): Fréchet derivative of expm at X in the direction E" },
+  dlogm: { kind: "frechet", minArgs: 2, maxArgs: 2, doc: "dlogm(X, E): Fréchet derivative of logm at X in the direction E" },
+  dsqrtm: { kind: "frechet", minArgs: 2, maxArgs: 2, doc: "dsqrtm(X, E): Fréchet derivative of sqrtm at X in the direction E" },
+  dpowm: { kind: "frechet-pow", minArgs: 3, maxArgs: 3, doc: "dpowm(X, p, E): Fréchet derivative of X^p at X in the direction E" },
   sum: { kind: "to-scalar", minArgs: 1, maxArgs: 1, doc: "sum of all entries" },
   norm1: { kind: "to-scalar", minArgs: 1, maxArgs: 1, doc: "sum of absolute values of all entries" },
   norm2: { kind: "to-scalar", minArgs: 1, maxArgs: 1, doc: "Euclidean norm (Frobenius for matrices)" },
   diag: { kind: "diag", minArgs: 1, maxArgs: 1, doc: "diag(x): diagonal matrix from a vector; diag(X): diagonal of a matrix" },
   vector: { kind: "constant", minArgs: 1, maxArgs: 1, doc: "vector(c): a vector with every entry c" },
   matrix: { kind: "constant", minArgs: 1, maxArgs: 1, doc: "matrix(c): a matrix with every entry c" },
+  kron: { kind: "kron", minArgs: 2, maxArgs: 2, doc: "Kronecker product: block (i, j) of kron(A, B) is A(i, j)*B" },
   eye: { kind: "dims", minArgs: 0, maxArgs: 1, doc: "identity matrix: eye or eye(n)" },
   ones: { kind: "dims", minArgs: 0, maxArgs: 2, doc: "all-ones: ones(n) is n x n, ones(n, 1) a vector" },
   zeros: { kind: "dims", minArgs: 0, maxArgs: 2, doc: "all-zeros: zeros(n) is n x n, zeros(n, 1) a vector" },

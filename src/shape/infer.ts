@@ -5,7 +5,7 @@ import { type Span, fail } from "../diagnostics/errors.js";
 import type { Expr, Program, Stmt, TypeWord } from "../syntax/ast.js";
 import { DimSolver, type DimT, DimVar, type TShape } from "./dims.js";
 import { FUNCTIONS, SYNONYMS, closestName } from "./functions.js";
-import { type Dim, PROPS, type Prop } from "./shape.js";
+import { type Dim, PROPS, type Prop, mulDims } from "./shape.js";
 
 export interface VarEntry {
   readonly name: string;
@@ -382,16 +382,17 @@ export class Inferencer {
       }
       case "^":
       case ".^": {
-        if (!this.scalarSure(r) && !this.scalarDefault(r)) fail("not-scalar", `the exponent ${names.R} must be a scalar`, e.right.span);
+        if (!this.scalarSure(r) && !this.scalarDefault(r)) {
+          const undeclared = e.right.kind === "ident" && this.vars.get(e.right.name)?.origin !== "declared";
+          const hint = undeclared ? ` (${names.R} is taken as a vector by its first letter; declare it: ${names.R}: scalar)` : "";
+          fail("not-scalar", `the exponent ${names.R} must be a scalar${hint}`, e.right.span);
+        }
         this.forceScalar(r);
         if (e.op === ".^" || this.scalarSure(l) || this.scalarDefault(l)) {
           if (e.op === "^") this.forceScalar(l);
           return l;
         }
         if (!this.solver.unify(l[0], l[1])) fail("not-square", `matrix power: ${names.L} is ${this.describe(l)}, not square`, e.left.span);
-        if (integerLiteral(e.right) === null) {
-          fail("unsupported", `matrix power ${this.src(e.span)}: only integer exponents are supported for matrices`, e.right.span);
-        }
         return l;
       }
     }
@@ -424,6 +425,21 @@ export class Inferencer {
       case "square-to-square":
         square();
         return a;
+      case "frechet":
+      case "frechet-pow": {
+        square();
+        const last = e.args[e.args.length - 1]!;
+        if (e.args.length === 3) {
+          const p = this.sh(e.args[1]!);
+          if (!this.scalarSure(p) && !this.scalarDefault(p)) fail("not-scalar", `${e.callee}: the exponent must be a scalar`, e.args[1]!.span);
+          this.forceScalar(p);
+        }
+        const d = this.sh(last);
+        if (!this.solver.unify(d[0], a[0]) || !this.solver.unify(d[1], a[1])) {
+          fail("dimension", `${e.callee}: the direction ${this.src(last.span)} is ${this.describe(d)} but ${A} is ${this.describe(a)}`, last.span);
+        }
+        return a;
+      }
       case "to-scalar":
         return [1, 1];
       case "diag": {
@@ -431,6 +447,19 @@ export class Inferencer {
         if (this.scalarSure(a)) return a;
         if (!this.solver.unify(a[0], a[1])) fail("not-square", `diag(${A}): ${A} is ${this.describe(a)}; diag takes a vector or a square matrix`, e.args[0]!.span);
         return [a[0], 1];
+      }
+      case "kron": {
+        // Product dimensions ("m*n") are symbols of their own: the sizes of both arguments must be known here.
+        const s2 = this.sh(e.args[1]!);
+        const known = [a[0], a[1], s2[0], s2[1]].map((d) => this.solver.find(d));
+        known.forEach((d, i) => {
+          if (d instanceof DimVar) {
+            const arg = e.args[i < 2 ? 0 : 1]!;
+            fail("unsupported", `kron: the size of ${this.src(arg.span)} must be known where kron is used: declare it, e.g. ${this.src(arg.span)}: matrix(n, m)`, arg.span);
+          }
+        });
+        const [r1, c1, r2, c2] = known as Dim[];
+        return [mulDims(r1!, r2!), mulDims(c1!, c2!)];
       }
       case "constant": {
         if (!this.scalarSure(a) && !this.scalarDefault(a)) fail("not-scalar", `${e.callee}(c): c must be a scalar`, e.args[0]!.span);

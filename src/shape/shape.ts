@@ -30,3 +30,27 @@ export function describeShape(s: Shape): string {
   return `matrix(${s[0]}, ${s[1]})`;
 }
 
+
+/**
+ * Product of two dimensions, as the size of a Kronecker product or of vec(X): numbers multiply, symbols
+ * become a canonical product "m*n" (sorted factors, numeric coefficient first), so m*n and n*m agree.
+ */
+export function mulDims(a: Dim, b: Dim): Dim {
+  let c = 1;
+  const syms: string[] = [];
+  for (const d of [a, b]) {
+    for (const part of String(d).split("*")) {
+      if (/^\d+$/.test(part)) c *= Number(part);
+      else syms.push(part);
+    }
+  }
+  if (syms.length === 0) return c;
+  syms.sort();
+  return [...(c === 1 ? [] : [String(c)]), ...syms].join("*");
+}
+
+/** The factors of a dimension: "m*n" -> ["m", "n"], 3 -> [3]. */
+export function dimFactors(d: Dim): Dim[] {
+  if (typeof d === "number") return [d];
+  return d.split("*").map((p) => (/^\d+$/.test(p) ? Number(p) : p));
+}

@@ -21,7 +21,42 @@ function fromTerm(b: Builder, t: Term, shape: Node["shape"]): Node {
   return b.times(b.num(t.c), core);
 }
 
+/** The non-constant scalar factors of a term (for a 1x1 term that is not a product: the term itself). */
+function scalarFactors(t: Node): Node[] {
+  if (t.op === "times") return t.args.filter((a) => a.op !== "const" && a.shape[0] === 1 && a.shape[1] === 1);
+  return t.shape[0] === 1 && t.shape[1] === 1 && t.op !== "const" ? [t] : [];
+}
+
+/** s*a + s*b -> s*(a + b) for scalar factors s shared by every term (by node, counted with multiplicity). */
+function pullCommonScalars(b: Builder, n: Node): Node | null {
+  const lists = n.args.map(scalarFactors);
+  let common = lists[0]!;
+  for (const l of lists.slice(1)) {
+    const left = [...l];
+    common = common.filter((f) => {
+      const i = left.indexOf(f);
+      if (i < 0) return false;
+      left.splice(i, 1);
+      return true;
+    });
+  }
+  if (common.length === 0) return null;
+  const inner = n.args.map((t) => {
+    if (t.op !== "times") return b.num(1);
+    const rest = [...t.args];
+    for (const f of common) rest.splice(rest.indexOf(f), 1);
+    return b.times(...rest);
+  });
+  const sum = b.add(...inner);
+  return b.times(...common, sum.op === "add" ? factorSum(b, sum) : sum);
+}
+
 function factorSum(b: Builder, n: Node): Node {
+  // The recursive calls pass b.add(...) of rebuilt terms, which can collapse to a single term (-x' - (1 - x')
+  // is -ones(1, n)): there is nothing to factor then.
+  if (n.op !== "add") return n;
+  const pulled = pullCommonScalars(b, n);
+  if (pulled) return pulled;
   const terms = n.args.map((t) => toTerm(b, t));
   // 1. a common numeric coefficient
   const c0 = terms[0]!.c;

@@ -5,9 +5,9 @@ import { MatcalcError } from "../../src/diagnostics/errors.js";
 
 const shapes = (src: string) => Object.fromEntries([...compile(src).vars.values()].map((v) => [v.name, v.shape]));
 
-function err(src: string, wrt = "x"): { code: string; message: string; text: string | null } {
+function err(src: string, wrt = "x", order = 1): { code: string; message: string; text: string | null } {
   try {
-    differentiate(src, { wrt });
+    differentiate(src, { wrt, order });
   } catch (e) {
     if (e instanceof MatcalcError) return { code: e.code, message: e.message, text: e.span ? src.slice(e.span[0], e.span[1]) : null };
     throw e;
@@ -96,12 +96,16 @@ describe("shape and declaration errors name the culprit", () => {
     expect(err("x: vector(n)\nx = 2\nx'*x").code).toBe("redefinition");
     expect(err("z = y'*y\ny = 2*x\nz").code).toBe("undefined");
   });
-  test("matrix powers need integer exponents; exponents must be scalars", () => {
-    expect(err("tr(X^0.5)", "X").code).toBe("unsupported");
+  test("exponents must be scalars; an undeclared one is named with its first-letter default", () => {
     expect(err("a^x", "x").code).toBe("not-scalar");
+    expect(err("X: spd(n); tr(X^p)", "X").message).toBe(
+      "the exponent p must be a scalar (p is taken as a vector by its first letter; declare it: p: scalar)",
+    );
   });
   test("unsupported derivatives are coded errors, never guesses", () => {
-    expect(err("tr(expm(X))", "X").code).toBe("unsupported");
-    expect(err("X*Y", "X").message).toMatch(/tensor of order 4/);
+    const second = err("t: scalar; tr(A*expm(t*B + C))", "t", 2);
+    expect(second.code).toBe("unsupported");
+    expect(second.message).toMatch(/second Fréchet derivative/);
+    expect(err("tr(X^3)", "X", 3).message).toMatch(/tensor of order 6/);
   });
 });

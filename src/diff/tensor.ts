@@ -1,0 +1,566 @@
+// Index (Einstein) notation for derivatives: a sum of terms, each a coefficient times factors that are IR
+// nodes with index slots (Kronecker deltas are eye nodes). Read off the differential like every other
+// derivative, simplified by contraction into matrix products, and turned back into matrix or Kronecker
+// notation when that exists; indices that do not appear on the left-hand side are summed (as numpy.einsum).
+
+import { MatcalcError, invariant } from "../diagnostics/errors.js";
+import type { Builder } from "../ir/builder.js";
+import { type Node, topoOrder } from "../ir/node.js";
+import { type Dim, type Shape, isScalarShape, mulDims } from "../shape/shape.js";
+
+export type Index = string;
+/** Index of the row axis and of the column axis of a factor; null for an axis of size 1. */
+export type Slots = readonly [Index | null, Index | null];
+
+export interface Factor {
+  readonly node: Node;
+  readonly slots: Slots;
+}
+
+export interface Term {
+  readonly coef: number;
+  /** Non-scalar factors; scalar factors are multiplied into `scalar`. */
+  readonly factors: readonly Factor[];
+  /** The product of the scalar factors (the constant 1 when there are none). */
+  readonly scalar: Node;
+}
+
+/** One derivative of the left-hand side: d<name>_<indices>. */
+export interface Level {
+  readonly name: string;
+  readonly idx: readonly Index[];
+}
+
+export interface IndexForm {
+  /** Indices of the function's own axes (none for a scalar function). */
+  readonly f: readonly Index[];
+  /** One level per derivative taken, in order; the last one gives the columns of the matricized tensor. */
+  readonly levels: readonly Level[];
+  readonly terms: readonly Term[];
+  /** The size of every free index (a summation index has the size of the factor axis it sits on). */
+  readonly dims: ReadonlyMap<Index, Dim>;
+}
+
+/** Sizes of the summation indices of a term, read from the axes they sit on. */
+export function summationDims(t: Term, free: ReadonlySet<Index>): Map<Index, Dim> {
+  const m = new Map<Index, Dim>();
+  for (const f of t.factors) {
+    f.slots.forEach((x, axis) => {
+      if (x !== null && !free.has(x)) m.set(x, f.node.shape[axis]!);
+    });
+  }
+  return m;
+}
+
+/** Free indices of the matricized tensor: rows (the function's, then all but the last level) and columns. */
+export function matricizedAxes(t: IndexForm): { rows: Index[]; cols: Index[] } {
+  const rows = [...t.f];
+  for (let i = 0; i < t.levels.length - 1; i++) rows.push(...t.levels[i]!.idx);
+  return { rows, cols: [...(t.levels[t.levels.length - 1]?.idx ?? [])] };
+}
+
+/** Shape of the matricized tensor: (product of row sizes) x (product of column sizes). */
+export function matricizedShape(t: IndexForm): Shape {
+  const { rows, cols } = matricizedAxes(t);
+  const prod = (ix: Index[]) => ix.reduce<Dim>((s, i) => mulDims(s, t.dims.get(i)!), 1);
+  return [prod(rows), prod(cols)];
+}
+
+/** Letters for summation indices, in order of use (free indices are i, j, k, l, m, n). */
+const SUMMATION = "pqrstuvwabcdefghoxyz";
+/** Free index letters, in order: the function's axes, then each level's. */
+export const FREE = "ijklmn";
+
+/** A term cap: index forms beyond this many terms are refused rather than printed. */
+const MAX_TERMS = 5000;
+
+function unsupported(msg: string): never {
+  throw new MatcalcError("unsupported", msg);
+}
+
+const slotsOf = (shape: Shape, r: Index | null, c: Index | null): Slots => [shape[0] === 1 ? null : r, shape[1] === 1 ? null : c];
+
+// ---------------------------------------------------------------- reading the differential
+
+export interface RawTerm {
+  coef: number;
+  factors: Factor[];
+}
+
+/**
+ * The index form of `lin`, a differential linear in dX: terms T with lin[r, c] = sum of T over dX[k, l]
+ * (out = [r, c], wrt = [k, l]; null for axes of size 1), simplified.
+ */
+export function readIndexForm(b: Builder, lin: Node, dX: Node, out: Slots, wrt: Slots): Term[] {
+  let counter = 0;
+  const fresh = (d: Dim): Index | null => (d === 1 ? null : `#${counter++}`);
+  const delta = (p: Index | null, q: Index | null, d: Dim): Factor[] => (p === null || q === null ? [] : [{ node: b.eye(d), slots: [p, q] }]);
+  const times = (terms: RawTerm[], extra: readonly Factor[], coef = 1): RawTerm[] => {
+    for (const t of terms) {
+      t.coef *= coef;
+      for (const f of extra) t.factors.push(f);
+    }
+    return terms;
+  };
+
+  // Terms of node L (linear in dX) indexed by [r, c].
+  const read = (L: Node, r: Index | null, c: Index | null): RawTerm[] => {
+    if (!L.hasD) return [];
+    if (L === dX) return [{ coef: 1, factors: [...delta(r, wrt[0], L.shape[0]), ...delta(c, wrt[1], L.shape[1])] }];
+    switch (L.op) {
+      case "add": {
+        const all: RawTerm[] = [];
+        for (const a of L.args) for (const t of read(a, r, c)) all.push(t);
+        if (all.length > MAX_TERMS) tooMany();
+        return all;
+      }
+      case "times": {
+        const i = L.args.findIndex((a) => a.hasD);
+        const arg = L.args[i]!;
+        const others = L.args.filter((_, j) => j !== i);
+        let coef = 1;
+        const extra: Factor[] = [];
+        for (const o of others) {
+          if (o.op === "const") coef *= o.num!;
+          else extra.push({ node: o, slots: slotsOf(o.shape, r, c) });
+        }
+        const inner = isScalarShape(arg.shape) ? read(arg, null, null) : read(arg, r, c);
+        return times(inner, extra, coef);
+      }
+      case "mul": {
+        const i = L.args.findIndex((a) => a.hasD);
+        const a = L.args[i]!;
+        const extra: Factor[] = [];
+        let p = r;
+        let q = c;
+        if (i > 0) {
+          const P = b.mulList(L.args.slice(0, i));
+          p = fresh(a.shape[0]);
+          extra.push({ node: P, slots: slotsOf(P.shape, r, p) });
+        }
+        if (i < L.args.length - 1) {
+          const Q = b.mulList(L.args.slice(i + 1));
+          q = fresh(a.shape[1]);
+          extra.push({ node: Q, slots: slotsOf(Q.shape, q, c) });
+        }
+        return times(read(a, p, q), extra);
+      }
+      case "hadamard": {
+        const i = L.args.findIndex((a) => a.hasD);
+        const extra = L.args.filter((_, j) => j !== i).map((o) => ({ node: o, slots: slotsOf(o.shape, r, c) }));
+        return times(read(L.args[i]!, r, c), extra);
+      }
+      case "transpose":
+        return read(L.args[0]!, c, r);
+      case "tr": {
+        const a = fresh(L.args[0]!.shape[0]);
+        return read(L.args[0]!, a, a);
+      }
+      case "sum": {
+        const s = L.args[0]!.shape;
+        return read(L.args[0]!, fresh(s[0]), fresh(s[1]));
+      }
+      case "diagm":
+        return times(read(L.args[0]!, r, null), delta(r, c, L.shape[0]));
+      case "diagv":
+        return read(L.args[0]!, r, r);
+      default:
+        return unsupported(
+          `index notation through ${L.op} is not supported yet: its derivative is a linear map that has no factor form`,
+        );
+    }
+  };
+
+  const raw = read(lin, out[0], out[1]);
+  const freeIdx = [...out, ...wrt].filter((x): x is Index => x !== null);
+  return collect(
+    b,
+    raw.map((t) => simplifyTerm(b, t, freeIdx)).filter((t): t is Term => t !== null),
+  );
+}
+
+function tooMany(): never {
+  return unsupported(`the index form has more than ${MAX_TERMS} terms`);
+}
+
+// ---------------------------------------------------------------- simplification of one term
+
+/** Number of transpose marks in a node (how it prints). */
+function marks(n: Node): number {
+  let k = 0;
+  for (const m of topoOrder([n])) if (m.op === "transpose") k++;
+  return k;
+}
+
+/**
+ * Contract deltas, merge index pairs into matrix products, traces and sums, pull scalars out, orient each
+ * factor with the fewest transposes, and rename summation indices canonically. Null when the term is 0.
+ */
+export function simplifyTerm(b: Builder, t0: RawTerm, free: readonly Index[]): Term | null {
+  const isFree = (x: Index) => free.includes(x);
+  let coef = t0.coef;
+  const scalars: Node[] = [];
+  let fs: Factor[] = [];
+  const orphanDim = (d: Dim) => {
+    scalars.push(typeof d === "number" ? b.num(d) : b.tr(b.eye(d)));
+  };
+  const push = (f: Factor) => {
+    let n = f.node;
+    if (b.isZero(n)) {
+      coef = 0;
+      return;
+    }
+    if (n.op === "const") {
+      coef *= n.num!;
+      return;
+    }
+    if (isScalarShape(n.shape)) {
+      scalars.push(n);
+      return;
+    }
+    if (n.op === "times") {
+      for (const a of n.args.slice(0, -1)) {
+        if (a.op === "const") coef *= a.num!;
+        else scalars.push(a);
+      }
+      n = n.args[n.args.length - 1]!;
+    }
+    // A row vector is its transpose, a column: (v')_p = v_p.
+    if (f.slots[0] === null && f.slots[1] !== null) {
+      push({ node: b.transpose(n), slots: [f.slots[1], null] });
+      return;
+    }
+    // Diagonal matrices are a vector and a delta: diag(v)_pq = v_p delta(p,q); (diag(v)*A)_pq = v_p A_pq.
+    const [p, q] = f.slots;
+    if (p !== null && q !== null) {
+      if (n.op === "diagm") {
+        push({ node: n.args[0]!, slots: [p, null] });
+        push({ node: b.eye(n.shape[0]), slots: [p, q] });
+        return;
+      }
+      // An outer product splits at its inner dimension 1: (u*v')_pq = u_p v_q.
+      const k = n.op === "mul" ? n.args.findIndex((a, i) => i < n.args.length - 1 && a.shape[1] === 1) : -1;
+      if (k >= 0) {
+        push({ node: b.mulList(n.args.slice(0, k + 1)), slots: [p, null] });
+        push({ node: b.mulList(n.args.slice(k + 1)), slots: [null, q] });
+        return;
+      }
+      if (n.op === "mul" && n.args[0]!.op === "diagm") {
+        push({ node: n.args[0]!.args[0]!, slots: [p, null] });
+        push({ node: b.mulList(n.args.slice(1)), slots: [p, q] });
+        return;
+      }
+      if (n.op === "mul" && n.args[n.args.length - 1]!.op === "diagm") {
+        push({ node: n.args[n.args.length - 1]!.args[0]!, slots: [q, null] });
+        push({ node: b.mulList(n.args.slice(0, -1)), slots: [p, q] });
+        return;
+      }
+    }
+    fs.push({ node: n, slots: f.slots });
+  };
+  for (const f of t0.factors) push(f);
+  if (coef === 0) return null;
+
+  const count = (ix: Index) => {
+    let k = 0;
+    for (const f of fs) for (const s of f.slots) if (s === ix) k++;
+    return k;
+  };
+  const rename = (from: Index, to: Index) => {
+    fs = fs.map((f) => ({ node: f.node, slots: [f.slots[0] === from ? to : f.slots[0], f.slots[1] === from ? to : f.slots[1]] }));
+  };
+  const flip = (f: Factor): Factor => ({ node: b.transpose(f.node), slots: [f.slots[1], f.slots[0]] });
+
+  for (let changed = true, rounds = 0; changed && coef !== 0; rounds++) {
+    invariant(rounds < 10_000, "index form simplification does not terminate");
+    changed = false;
+    // Deltas and ones: contract a summation index into the other slot; ones factors carry no information.
+    for (let i = 0; i < fs.length && !changed; i++) {
+      const f = fs[i]!;
+      const [p, q] = f.slots;
+      if (f.node.op === "ones") {
+        fs.splice(i, 1);
+        f.slots.forEach((s, axis) => {
+          if (s !== null && !isFree(s) && count(s) === 0) orphanDim(f.node.shape[axis]!);
+        });
+        changed = true;
+      } else if (f.node.op === "eye" && p !== null && q !== null) {
+        if (p === q) {
+          fs.splice(i, 1);
+          if (count(p) === 0) orphanDim(f.node.shape[0]);
+          changed = true;
+        } else if (!isFree(p) || !isFree(q)) {
+          fs.splice(i, 1);
+          if (!isFree(p)) rename(p, q);
+          else rename(q, p);
+          changed = true;
+        }
+      }
+    }
+    if (changed) continue;
+    // Two factors over the same indices are one elementwise product: x_i*y_i = (x .* y)_i; delta^2 = delta.
+    for (let i = 0; i < fs.length && !changed; i++) {
+      for (let j = i + 1; j < fs.length && !changed; j++) {
+        const [f, g] = [fs[i]!, fs[j]!];
+        const same = f.slots[0] === g.slots[0] && f.slots[1] === g.slots[1];
+        const crossed = f.slots[0] !== null && f.slots[1] !== null && f.slots[0] === g.slots[1] && f.slots[1] === g.slots[0];
+        if ((!same && !crossed) || (f.node.op === "eye") !== (g.node.op === "eye")) continue;
+        // x_p*y_p summed over p alone is a product, x'*y, which the summation rule below writes.
+        if (f.slots.some((x) => x !== null && !isFree(x) && count(x) === 2)) continue;
+        const h = crossed ? flip(g) : g;
+        fs = fs.filter((_, k) => k !== i && k !== j);
+        if (f.node.op === "eye" && h.node.op === "eye") fs.push(f);
+        else push({ node: b.hadamard(f.node, h.node), slots: f.slots });
+        changed = true;
+      }
+    }
+    if (changed) continue;
+    // Summation indices: a pair in two factors is a matrix product; in one factor a trace; alone a sum.
+    const seen = new Set<Index>();
+    for (const f of fs) for (const s of f.slots) if (s !== null && !isFree(s)) seen.add(s);
+    for (const s of seen) {
+      const where: { fi: number; pos: 0 | 1 }[] = [];
+      fs.forEach((f, fi) => f.slots.forEach((x, pos) => x === s && where.push({ fi, pos: pos as 0 | 1 })));
+      if (where.length === 2 && where[0]!.fi !== where[1]!.fi) {
+        const [w1, w2] = where as [{ fi: number; pos: 0 | 1 }, { fi: number; pos: 0 | 1 }];
+        let F = fs[w1.fi]!;
+        let G = fs[w2.fi]!;
+        if (w1.pos === 0) F = flip(F);
+        if (w2.pos === 1) G = flip(G);
+        const merged: Factor = { node: b.prod(F.node, G.node), slots: [F.slots[0], G.slots[1]] };
+        fs = fs.filter((_, k) => k !== w1.fi && k !== w2.fi);
+        push(merged);
+        changed = true;
+        break;
+      }
+      if (where.length === 2) {
+        const f = fs[where[0]!.fi]!;
+        fs.splice(where[0]!.fi, 1);
+        push({ node: b.tr(f.node), slots: [null, null] });
+        changed = true;
+        break;
+      }
+      if (where.length === 1) {
+        const { fi, pos } = where[0]!;
+        let f = fs[fi]!;
+        fs.splice(fi, 1);
+        const other = f.slots[1 - pos]!;
+        if (other === null || (!isFree(other) && count(other) === 0)) {
+          push({ node: b.sum(f.node), slots: [null, null] });
+        } else {
+          if (pos === 0) f = flip(f);
+          push({ node: b.prod(f.node, b.ones([f.node.shape[1], 1])), slots: [f.slots[0], null] });
+        }
+        changed = true;
+        break;
+      }
+    }
+  }
+  if (coef === 0) return null;
+
+  // Orientation: columns over rows for vectors; the form with fewer transpose marks for matrices; for a tie
+  // (or a symmetric factor), the slots in the order of the free indices.
+  const rank = (x: Index | null) => (x === null ? -1 : isFree(x) ? free.indexOf(x) : free.length);
+  fs = fs.map((f) => {
+    const [p, q] = f.slots;
+    if (p === null && q !== null) return flip(f);
+    if (p === null || q === null) return f;
+    const t = b.transpose(f.node);
+    const mt = marks(t);
+    const mf = marks(f.node);
+    if (mt < mf || (mt === mf && rank(p) > rank(q))) return flip(f);
+    return f;
+  });
+  // Canonical order: by the first free index a factor carries, then by structure; then rename summations.
+  const key = (f: Factor) => Math.min(...f.slots.map((x) => (x === null ? Infinity : isFree(x) ? free.indexOf(x) : free.length)));
+  const isDelta = (f: Factor) => (f.node.op === "eye" ? 1 : 0);
+  fs.sort((x, y) => key(x) - key(y) || isDelta(x) - isDelta(y) || b.order.compare(x.node, y.node));
+  const names = new Map<Index, Index>();
+  const pool = [...SUMMATION].filter((ch) => !free.includes(ch));
+  for (const f of fs) {
+    for (const s of f.slots) {
+      if (s === null || isFree(s) || names.has(s)) continue;
+      const nm = pool[names.size];
+      if (nm === undefined) unsupported("the index form needs more than 20 summation indices");
+      names.set(s, nm);
+    }
+  }
+  fs = fs.map((f) => ({ node: f.node, slots: f.slots.map((x) => (x !== null && names.has(x) ? names.get(x)! : x)) as unknown as Slots }));
+  const scalar = scalars.length === 0 ? b.num(1) : b.timesList(scalars);
+  const [c2, rest] = b.splitCoef(scalar);
+  if (coef * c2 === 0) return null;
+  return { coef: coef * c2, factors: fs, scalar: rest };
+}
+
+const termKey = (t: Term) => t.factors.map((f) => `${f.node.id}[${f.slots[0] ?? "."},${f.slots[1] ?? "."}]`).join(" ");
+
+/** Collect like terms (same factors: coefficients and scalars add up) and sort them canonically. */
+export function collect(b: Builder, terms: readonly Term[]): Term[] {
+  const groups = new Map<string, Term[]>();
+  for (const t of terms) {
+    const k = termKey(t);
+    const g = groups.get(k);
+    if (g) g.push(t);
+    else groups.set(k, [t]);
+  }
+  const out: Term[] = [];
+  for (const g of groups.values()) {
+    if (g.length === 1) {
+      out.push(g[0]!);
+      continue;
+    }
+    const s = b.addList(g.map((t) => b.times(b.num(t.coef), t.scalar)));
+    const [c, rest] = b.splitCoef(s);
+    if (c === 0 || b.isZero(rest)) continue;
+    out.push({ coef: c, factors: g[0]!.factors, scalar: rest });
+  }
+  out.sort((x, y) => {
+    const c = b.order.compareSeq(
+      x.factors.map((f) => f.node),
+      y.factors.map((f) => f.node),
+    );
+    if (c !== 0) return c;
+    const ks = termKey(x) < termKey(y) ? -1 : termKey(x) > termKey(y) ? 1 : 0;
+    return ks || b.order.compare(x.scalar, y.scalar);
+  });
+  return out;
+}
+
+// ---------------------------------------------------------------- back to matrix notation
+
+/**
+ * The matrix M with M[row, col] = the product of the factors, or null when the factors do not form a matrix
+ * expression: a product of matrices over (row, col), scaled by vectors over row or col (diag), or an outer
+ * product, or a delta (a diagonal matrix). Null indices stand for axes of size 1.
+ */
+function factorsToMatrix(
+  b: Builder,
+  fs: readonly Factor[],
+  row: Index | null,
+  col: Index | null,
+  rowDim: Dim,
+  colDim: Dim,
+): Node | null {
+  const mats: Node[] = [];
+  const us: Node[] = [];
+  const vs: Node[] = [];
+  let delta = false;
+  for (const f of fs) {
+    const [p, q] = f.slots;
+    const is = (x: Index | null, want: Index | null) => x !== null && x === want;
+    if (f.node.op === "eye" && p !== null && p !== q && ((is(p, row) && is(q, col)) || (is(p, col) && is(q, row)))) {
+      delta = true;
+    } else if (p !== null && q !== null && p === q && (is(p, row) || is(p, col))) {
+      (is(p, row) ? us : vs).push(b.diagv(f.node));
+    } else if (is(p, row) && is(q, col)) mats.push(f.node);
+    else if (is(p, col) && is(q, row)) mats.push(b.transpose(f.node));
+    else if (q === null && is(p, row)) us.push(f.node);
+    else if (q === null && is(p, col)) vs.push(f.node);
+    else return null;
+  }
+  const u = us.length === 0 ? null : b.hadamardList(us);
+  const v = vs.length === 0 ? null : b.hadamardList(vs);
+  if (delta) {
+    if (rowDim !== colDim) return null;
+    const parts = [...(u ? [u] : []), ...(v ? [v] : []), ...mats.map((m) => b.diagv(m))];
+    return parts.length === 0 ? b.eye(rowDim) : b.diagm(b.hadamardList(parts));
+  }
+  if (mats.length > 0) {
+    const chain: Node[] = [];
+    if (u) chain.push(b.diagm(u));
+    chain.push(mats.length === 1 ? mats[0]! : b.hadamardList(mats));
+    if (v) chain.push(b.diagm(v));
+    return b.mulList(chain);
+  }
+  if (row === null && col === null) return b.num(1);
+  const left = u ?? (row === null ? null : b.ones([rowDim, 1]));
+  const right = v ?? (col === null ? null : b.ones([colDim, 1]));
+  if (left && right) return b.mul(left, b.transpose(right));
+  return left ?? b.transpose(right!);
+}
+
+const scaled = (b: Builder, t: Term, m: Node) => b.times(b.num(t.coef), t.scalar, m);
+
+/** All terms as one matrix over (row, col), or null. */
+export function termsToMatrix(
+  b: Builder,
+  terms: readonly Term[],
+  row: Index | null,
+  col: Index | null,
+  dims: ReadonlyMap<Index, Dim>,
+  shape: Shape,
+): Node | null {
+  if (terms.length === 0) return b.zeros(shape);
+  const rowDim = row === null ? 1 : dims.get(row)!;
+  const colDim = col === null ? 1 : dims.get(col)!;
+  const parts: Node[] = [];
+  for (const t of terms) {
+    const m = factorsToMatrix(b, t.factors, row, col, rowDim, colDim);
+    if (!m) return null;
+    parts.push(scaled(b, t, m));
+  }
+  const r = b.addList(parts);
+  invariant(r.shape[0] === shape[0] && r.shape[1] === shape[1], "termsToMatrix: shape");
+  return r;
+}
+
+/**
+ * Kronecker form of a tensor with rows (r1, r2) and columns (c1, c2), first index fastest: a term that splits
+ * into P[r2, c2] * Q[r1, c1] is kron(P, Q), since kron(P, Q)[r1 + R1*r2, c1 + C1*c2] = P[r2, c2]*Q[r1, c1]
+ * (so vec(Q*E*P') = kron(P, Q)*vec(E) with vec stacking columns). A single row (or column) index may sit on
+ * either side, the other side having size 1. Null when some term couples the sides (as a transposed dX does).
+ */
+export function termsToKron(
+  b: Builder,
+  terms: readonly Term[],
+  rows: readonly Index[],
+  cols: readonly Index[],
+  dims: ReadonlyMap<Index, Dim>,
+  shape: Shape,
+): Node | null {
+  if (terms.length === 0) return b.zeros(shape);
+  const dim = (x: Index | null) => (x === null ? 1 : dims.get(x)!);
+  const place = (ix: readonly Index[]): [Index | null, Index | null][] =>
+    ix.length === 2 ? [[ix[0]!, ix[1]!]] : ix.length === 1 ? [[ix[0]!, null], [null, ix[0]!]] : [[null, null]];
+  const pairs: { P: Node; Q: Node }[] = [];
+  for (const t of terms) {
+    let found: { P: Node; Q: Node } | null = null;
+    for (const [r1, r2] of place(rows)) {
+      for (const [c1, c2] of place(cols)) {
+        if (found) break;
+        const left: Factor[] = [];
+        const right: Factor[] = [];
+        let ok = true;
+        for (const f of t.factors) {
+          const xs = f.slots.filter((x): x is Index => x !== null);
+          if (xs.every((x) => x === r1 || x === c1)) left.push(f);
+          else if (xs.every((x) => x === r2 || x === c2)) right.push(f);
+          else ok = false;
+        }
+        if (!ok) continue;
+        const Q = factorsToMatrix(b, left, r1, c1, dim(r1), dim(c1));
+        const P = factorsToMatrix(b, right, r2, c2, dim(r2), dim(c2));
+        if (Q && P) found = { P, Q: scaled(b, t, Q) };
+      }
+    }
+    if (!found) return null;
+    pairs.push(found);
+  }
+  // kron(P, Q1) + kron(P, Q2) = kron(P, Q1 + Q2), then kron(P1, Q) + kron(P2, Q) = kron(P1 + P2, Q).
+  const group = (xs: { P: Node; Q: Node }[], by: "P" | "Q") => {
+    const m = new Map<number, { P: Node; Q: Node }[]>();
+    for (const x of xs) {
+      const k = x[by].id;
+      const g = m.get(k);
+      if (g) g.push(x);
+      else m.set(k, [x]);
+    }
+    return [...m.values()].map((g) =>
+      by === "P" ? { P: g[0]!.P, Q: b.addList(g.map((x) => x.Q)) } : { P: b.addList(g.map((x) => x.P)), Q: g[0]!.Q },
+    );
+  };
+  const merged = group(group(pairs, "P"), "Q");
+  const r = b.addList(merged.map((x) => b.kron(x.P, x.Q)));
+  invariant(r.shape[0] === shape[0] && r.shape[1] === shape[1], "termsToKron: shape");
+  return r;
+}

@@ -1,0 +1,269 @@
+// Index (Einstein) notation as text and LaTeX, and the text parsed back: `df_ij/dX_kl = A_ik*B_lj`, deltas
+// as delta(i,k); every index not on the left is summed. One module holds the notation's reader and writers.
+
+import { MatcalcError } from "../diagnostics/errors.js";
+import type { Builder } from "../ir/builder.js";
+import type { Node } from "../ir/node.js";
+import type { Dim } from "../shape/shape.js";
+import { type Index, type IndexForm, type Level, type RawTerm, type Slots, type Term, collect, simplifyTerm } from "../diff/tensor.js";
+import { latexName, toLatex } from "./latex.js";
+import { asFraction } from "./printer.js";
+import { toText } from "./text.js";
+
+const PLAIN = { shareMinLength: Number.POSITIVE_INFINITY } as const;
+
+// ---------------------------------------------------------------- text
+
+/** The left-hand side: df_ij/dX_kl, df/dX_ij, d2f/dX_ij dX_kl, df_ij/dt. */
+export function lhsText(t: Pick<IndexForm, "f" | "levels">): string {
+  const k = t.levels.length;
+  const f = `d${k > 1 ? k : ""}f${t.f.length > 0 ? `_${t.f.join("")}` : ""}`;
+  return `${f}/${t.levels.map((l) => `d${l.name}${l.idx.length > 0 ? `_${l.idx.join("")}` : ""}`).join(" ")}`;
+}
+
+function numText(c: number): string {
+  const fr = asFraction(c);
+  if (fr) return `${fr[0]}/${fr[1]}`;
+  return Number.isInteger(c) ? String(c) : String(c).replace("e+", "e");
+}
+
+/** An identifier, or a call f(...) whose first parenthesis closes at the end. */
+function isAtomic(s: string): boolean {
+  if (/^[A-Za-z][A-Za-z0-9]*$/.test(s) || /^\d+(\.\d+)?$/.test(s)) return true;
+  const m = /^[A-Za-z][A-Za-z0-9_]*\(/.exec(s);
+  if (!m) return false;
+  return closing(s, m[0].length - 1) === s.length - 1;
+}
+
+/** Index of the parenthesis that closes the one at `open`, or -1. */
+function closing(s: string, open: number): number {
+  let depth = 0;
+  for (let i = open; i < s.length; i++) {
+    if (s[i] === "(") depth++;
+    else if (s[i] === ")" && --depth === 0) return i;
+  }
+  return -1;
+}
+
+const idxOf = (slots: Slots) => slots.filter((x) => x !== null).join("");
+
+function factorText(node: Node, slots: Slots): string {
+  if (node.op === "eye") return `delta(${slots[0]},${slots[1]})`;
+  if (node.op === "var" && !node.name!.includes("_")) return `${node.name}_${idxOf(slots)}`;
+  const s = toText(node, PLAIN);
+  // A call such as inv(X) takes its indices directly: inv(X)_ik.
+  return s.includes("(") && isAtomic(s) ? `${s}_${idxOf(slots)}` : `(${s})_${idxOf(slots)}`;
+}
+
+function termParts(t: Term, num: (c: number) => string, scalar: (n: Node) => string, factor: (f: Term["factors"][number]) => string) {
+  const parts: string[] = [];
+  const c = Math.abs(t.coef);
+  const bare = t.factors.length === 0 && t.scalar.op === "const";
+  if (c !== 1 || bare) parts.push(num(c));
+  if (!(t.scalar.op === "const" && t.scalar.num === 1)) parts.push(scalar(t.scalar));
+  for (const f of t.factors) parts.push(factor(f));
+  return parts;
+}
+
+/** The right-hand side in text: terms joined by + and -, factors by *; "0" for no terms. */
+export function indexRhsText(t: IndexForm): string {
+  if (t.terms.length === 0) return "0";
+  const sc = (n: Node) => {
+    const s = toText(n, PLAIN);
+    return isAtomic(s) ? s : `(${s})`;
+  };
+  let out = "";
+  t.terms.forEach((term, i) => {
+    const body = termParts(term, numText, sc, (f) => factorText(f.node, f.slots)).join("*");
+    const neg = term.coef < 0;
+    out += i === 0 ? (neg ? `-${body}` : body) : neg ? ` - ${body}` : ` + ${body}`;
+  });
+  return out;
+}
+
+/** The whole equation, e.g. `df_ij/dX_kl = A_ik*B_lj`. */
+export function indexText(t: IndexForm): string {
+  return `${lhsText(t)} = ${indexRhsText(t)}`;
+}
+
+// ---------------------------------------------------------------- LaTeX
+
+function latexLhs(t: IndexForm): string {
+  const k = t.levels.length;
+  const sub = (idx: readonly Index[]) => (idx.length > 0 ? `_{${idx.join("")}}` : "");
+  const num = `\\partial${k > 1 ? `^{${k}}` : ""} f${sub(t.f)}`;
+  const den = t.levels.map((l: Level) => `\\partial ${latexName(l.name)}${sub(l.idx)}`).join("\\,");
+  return `\\frac{${num}}{${den}}`;
+}
+
+function factorLatex(node: Node, slots: Slots): string {
+  const idx = `_{${idxOf(slots)}}`;
+  if (node.op === "eye") return `\\delta${idx}`;
+  if (node.op === "var") {
+    const n = latexName(node.name!);
+    return n.includes("_") ? `\\left(${n}\\right)${idx}` : `${n}${idx}`;
+  }
+  return `\\left(${toLatex(node, PLAIN)}\\right)${idx}`;
+}
+
+/** The equation in LaTeX (KaTeX renders it): \frac{\partial f_{ij}}{\partial X_{kl}} = A_{ik} B_{lj}. */
+export function indexLatex(t: IndexForm): string {
+  if (t.terms.length === 0) return `${latexLhs(t)} = 0`;
+  const num = (c: number) => {
+    const fr = asFraction(c);
+    return fr ? `\\frac{${fr[0]}}{${fr[1]}}` : String(c);
+  };
+  const sc = (n: Node) => {
+    const s = toLatex(n, PLAIN);
+    return isAtomic(toText(n, PLAIN)) ? s : `\\left(${s}\\right)`;
+  };
+  let out = "";
+  t.terms.forEach((term, i) => {
+    const body = termParts(term, num, sc, (f) => factorLatex(f.node, f.slots)).join(" ");
+    const neg = term.coef < 0;
+    out += i === 0 ? (neg ? `-${body}` : body) : neg ? ` - ${body}` : ` + ${body}`;
+  });
+  return `${latexLhs(t)} = ${out}`;
+}
+
+// ---------------------------------------------------------------- parsing the text back
+
+/** Compiles one expression of the input language (with the declarations the caller knows) to a node. */
+export type CompileExpr = (source: string) => Node;
+
+function bad(msg: string): never {
+  throw new MatcalcError("syntax", `index notation: ${msg}`);
+}
+
+/** Pieces of s separated by `sep` outside parentheses (a sign in 1e-3 is not a separator). */
+function splitTop(s: string, seps: string): { sep: string; text: string }[] {
+  const out: { sep: string; text: string }[] = [];
+  let depth = 0;
+  let start = 0;
+  let sep = "";
+  for (let i = 0; i < s.length; i++) {
+    const ch = s[i]!;
+    if (ch === "(") depth++;
+    else if (ch === ")") depth--;
+    else if (depth === 0 && seps.includes(ch) && !(i > 1 && /[eE]/.test(s[i - 1]!) && /\d/.test(s[i - 2]!))) {
+      out.push({ sep, text: s.slice(start, i).trim() });
+      sep = ch;
+      start = i + 1;
+    }
+  }
+  out.push({ sep, text: s.slice(start).trim() });
+  return out;
+}
+
+/** Slots for the letters of an index string on a node of the given shape (axes of size 1 take none). */
+function slotsFor(node: Node, idx: string): Slots {
+  const want = (node.shape[0] === 1 ? 0 : 1) + (node.shape[1] === 1 ? 0 : 1);
+  if (idx.length !== want) bad(`'${idx}' has ${idx.length} indices for a factor with ${want} axes`);
+  const letters = [...idx];
+  return [node.shape[0] === 1 ? null : letters.shift()!, node.shape[1] === 1 ? null : letters.shift()!];
+}
+
+/**
+ * Parses the text of indexText back into an index form (canonical, as read off by the engine). `compile`
+ * turns each factor's expression into a node; delta(i,k) takes its size from the indices it joins.
+ */
+export function parseIndexText(b: Builder, text: string, compile: CompileExpr, fShape?: readonly [Dim, Dim]): IndexForm {
+  const eq = text.indexOf(" = ");
+  if (eq < 0) bad("expected 'lhs = rhs'");
+  const lhs = /^d(\d*)f(?:_([a-z]+))?\/(.+)$/.exec(text.slice(0, eq).trim());
+  if (!lhs) bad(`cannot read the left-hand side '${text.slice(0, eq)}'`);
+  const f = [...(lhs[2] ?? "")];
+  const levels: Level[] = lhs[3]!.split(" ").map((p) => {
+    const m = /^d(.+?)(?:_([a-z]+))?$/.exec(p);
+    if (!m) bad(`cannot read '${p}'`);
+    return { name: m[1]!, idx: [...(m[2] ?? "")] };
+  });
+  if ((lhs[1] === "" ? 1 : Number(lhs[1])) !== levels.length) bad("the order does not match the variables");
+  const dims = new Map<Index, Dim>();
+  for (const l of levels) {
+    const v = compile(l.name);
+    const slots = slotsFor(v, l.idx.join(""));
+    slots.forEach((x, a) => x !== null && dims.set(x, v.shape[a]!));
+  }
+  const rhs = text.slice(eq + 3).trim();
+  const raw: RawTerm[] = [];
+  const deltas: { term: RawTerm; p: Index; q: Index }[] = [];
+  if (rhs !== "0") {
+    const parts = splitTop(rhs.startsWith("-") ? rhs : `+${rhs}`, "+-").filter((p, i) => i > 0 || p.text !== "");
+    for (const { sep, text: body } of parts) {
+      const term: RawTerm = { coef: sep === "-" ? -1 : 1, factors: [] };
+      for (const { text: piece } of splitTop(body, "*")) readFactor(piece, term);
+      raw.push(term);
+    }
+  }
+  // The function's indices take their sizes from the factors, or else from the function's shape when given.
+  if (fShape) {
+    const own = [...f];
+    fShape.forEach((d, axis) => {
+      const x = d === 1 ? null : own.shift();
+      if (x !== undefined && x !== null && !dims.has(x)) dims.set(x, fShape[axis]!);
+    });
+  }
+  // delta(i,k): its size is that of either index it joins.
+  for (const { term, p, q } of deltas) {
+    const d = dims.get(p) ?? dims.get(q);
+    if (d === undefined) bad(`the size of delta(${p},${q}) is not known`);
+    dims.set(p, d);
+    dims.set(q, d);
+    term.factors.push({ node: b.eye(d), slots: [p, q] });
+  }
+  const freeIdx = [...f, ...levels.flatMap((l) => l.idx)];
+  for (const x of f) if (!dims.has(x)) bad(`the size of index ${x} is not known`);
+  const terms = collect(
+    b,
+    raw.map((t) => simplifyTerm(b, t, freeIdx)).filter((t): t is Term => t !== null),
+  );
+  return { f, levels, terms, dims: new Map([...dims].filter(([x]) => freeIdx.includes(x))) };
+
+  function readFactor(piece: string, term: RawTerm): void {
+    let m: RegExpExecArray | null;
+    if ((m = /^(\d+(?:\.\d+)?(?:[eE][+-]?\d+)?)(?:\/(\d+))?$/.exec(piece))) {
+      term.coef *= Number(m[1]) / (m[2] ? Number(m[2]) : 1);
+      return;
+    }
+    if ((m = /^delta\(([a-z]),([a-z])\)$/.exec(piece))) {
+      deltas.push({ term, p: m[1]!, q: m[2]! });
+      return;
+    }
+    let src = piece;
+    let idx = "";
+    if (piece.startsWith("(")) {
+      const close = closing(piece, 0);
+      if (close < 0) bad(`unbalanced parentheses in '${piece}'`);
+      src = piece.slice(1, close);
+      const rest = piece.slice(close + 1);
+      if (rest !== "") {
+        const r = /^_([a-z]+)$/.exec(rest);
+        if (!r) bad(`unexpected '${rest}' after '${piece.slice(0, close + 1)}'`);
+        idx = r[1]!;
+      }
+    } else if ((m = /^[A-Za-z][A-Za-z0-9_]*\(/.exec(piece)) && closing(piece, m[0].length - 1) > 0) {
+      // a call: inv(X)_ik, or a scalar such as tr(X)
+      const close = closing(piece, m[0].length - 1);
+      src = piece.slice(0, close + 1);
+      const rest = piece.slice(close + 1);
+      if (rest !== "") {
+        const r = /^_([a-z]+)$/.exec(rest);
+        if (!r) bad(`unexpected '${rest}' after '${src}'`);
+        idx = r[1]!;
+      }
+    } else if ((m = /^([A-Za-z][A-Za-z0-9]*)_([a-z]+)$/.exec(piece))) {
+      src = m[1]!;
+      idx = m[2]!;
+    }
+    const node = compile(src);
+    if (idx === "" && !(node.shape[0] === 1 && node.shape[1] === 1)) bad(`'${piece}' is not a scalar: give its indices`);
+    if (idx === "") {
+      term.factors.push({ node, slots: [null, null] });
+      return;
+    }
+    const slots = slotsFor(node, idx);
+    slots.forEach((x, a) => x !== null && !dims.has(x) && dims.set(x, node.shape[a]!));
+    term.factors.push({ node, slots });
+  }
+}

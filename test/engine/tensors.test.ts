@@ -1,0 +1,269 @@
+import { describe, expect, test } from "vitest";
+import { compile, describeVar } from "../../src/api/compile.js";
+import { type Differentiated, checkDerivative, derivativeValue, differentiate, renderIndex } from "../../src/api/differentiate.js";
+import { handleRequest } from "../../src/api/request.js";
+import { MatcalcError } from "../../src/diagnostics/errors.js";
+import { evaluateNodes } from "../../src/numeric/evaluate.js";
+import * as M from "../../src/numeric/matrix.js";
+import { evaluateIndexForm } from "../../src/numeric/tensor-eval.js";
+import { indexText, parseIndexText } from "../../src/print/index-notation.js";
+import katex from "katex";
+
+// [expression, wrt, order, form, derivative text, index text (when it differs from the derivative text)]
+type Row = readonly [string, string, number, "matrix" | "kronecker" | "index", string, string?];
+
+const TENSORS: readonly Row[] = [
+  // Jacobians of matrices by matrices (order 4): dvec(Y)/dvec(X) = kron(B', A) for dY = A*dX*B
+  ["A*X*B", "X", 1, "kronecker", "kron(B', A)", "df_ij/dX_kl = A_ik*B_lj"],
+  ["X", "X", 1, "kronecker", "kron(eye(m), eye(n))", "df_ij/dX_kl = delta(i,k)*delta(j,l)"],
+  ["inv(X)", "X", 1, "kronecker", "-kron(inv(X)', inv(X))", "df_ij/dX_kl = -inv(X)_ik*inv(X)_lj"],
+  ["X*X", "X", 1, "kronecker", "kron(eye(n), X) + kron(X', eye(n))", "df_ij/dX_kl = X_ik*delta(j,l) + delta(i,k)*X_lj"],
+  ["A*inv(X)*B", "X", 1, "kronecker", "-kron(B'*inv(X)', A*inv(X))", "df_ij/dX_kl = -(A*inv(X))_ik*(inv(X)*B)_lj"],
+  // a transposed dX couples the two Kronecker factors (a commutation matrix): index notation
+  ["X'", "X", 1, "index", "df_ij/dX_kl = delta(i,l)*delta(j,k)"],
+  ["X'*X", "X", 1, "index", "df_ij/dX_kl = X_ki*delta(j,l) + delta(i,l)*X_kj"],
+  ["A*X'*B", "X", 1, "index", "df_ij/dX_kl = A_il*B_kj"],
+  ["X*A*X'", "X", 1, "index", "df_ij/dX_kl = delta(i,k)*(X*A')_jl + (X*A)_il*delta(j,k)"],
+  ["X.*X", "X", 1, "index", "df_ij/dX_kl = 2*X_ij*delta(i,k)*delta(j,l)"],
+  ["det(X)*inv(X)", "X", 1, "index", "df_ij/dX_kl = det(X)*inv(X)_ij*inv(X)_lk - det(X)*inv(X)_ik*inv(X)_lj"],
+  ["X: symmetric(n)\nA*X*B", "X", 1, "index", "df_ij/dX_kl = 1/2*A_ik*B_lj + 1/2*A_il*B_kj"],
+  ["D: diagonal(n)\nA*D*B", "D", 1, "index", "df_ij/dD_kl = A_ik*B_kj*delta(k,l)"],
+  // vectors by matrices and matrices by vectors (order 3)
+  ["b: vector(m)\nA*X*b", "X", 1, "kronecker", "kron(b', A)", "df_i/dX_jk = A_ij*b_k"],
+  ["b: vector(m)\nX*b", "X", 1, "kronecker", "kron(b', eye(n))", "df_i/dX_jk = delta(i,j)*b_k"],
+  ["u: vector(m)\nu'*X", "X", 1, "kronecker", "kron(eye(n), u')", "df_i/dX_jk = delta(i,k)*u_j"],
+  ["x*x'", "x", 1, "kronecker", "kron(x, eye(n)) + kron(eye(n), x)", "df_ij/dx_k = x_i*delta(j,k) + delta(i,k)*x_j"],
+  // Hessians of scalars by matrices (order 4)
+  ["tr(X'*A*X)", "X", 2, "kronecker", "kron(eye(m), A + A')", "d2f/dX_ij dX_kl = A_ik*delta(j,l) + A_ki*delta(j,l)"],
+  ["tr(A*X*B*X')", "X", 2, "kronecker", "kron(B, A') + kron(B', A)", "d2f/dX_ij dX_kl = A_ik*B_lj + A_ki*B_jl"],
+  ["b: vector(m)\nnorm2(X*b)^2", "X", 2, "kronecker", "2*kron(b*b', eye(n))", "d2f/dX_ij dX_kl = 2*delta(i,k)*b_j*b_l"],
+  ["norm2(X)^2", "X", 2, "kronecker", "2*kron(eye(m), eye(n))", "d2f/dX_ij dX_kl = 2*delta(i,k)*delta(j,l)"],
+  ["logdet(X)", "X", 2, "index", "d2f/dX_ij dX_kl = -inv(X)_li*inv(X)_jk"],
+  ["X: symmetric(n)\nlogdet(X)", "X", 2, "index", "d2f/dX_ij dX_kl = -1/2*inv(X)_ik*inv(X)_jl - 1/2*inv(X)_il*inv(X)_jk"],
+  ["tr(X*X)", "X", 2, "index", "d2f/dX_ij dX_kl = 2*delta(i,l)*delta(j,k)"],
+  ["tr(X^3)", "X", 2, "index", "d2f/dX_ij dX_kl = 3*X_li*delta(j,k) + 3*delta(i,l)*X_jk"],
+  ["tr(X)^2", "X", 2, "index", "d2f/dX_ij dX_kl = 2*delta(i,j)*delta(k,l)"],
+  ["tr(inv(X))", "X", 2, "index", "d2f/dX_ij dX_kl = inv(X)_li*(inv(X)^2)_jk + (inv(X)^2)_li*inv(X)_jk"],
+  ["sum(log(X))", "X", 2, "index", "d2f/dX_ij dX_kl = -(X.^-2)_ij*delta(i,k)*delta(j,l)"],
+  // Jacobians of vectors by vectors through matrix-valued intermediates (matrix notation again)
+  [
+    "b: vector(n)\ninv(A + x*x')*b",
+    "x",
+    1,
+    "matrix",
+    "-(x'*inv(A + x*x')*b*inv(A + x*x') + inv(A + x*x')*x*b'*inv(A + x*x')')",
+    "df_i/dx_j = -(inv(A + x*x')*x)_i*(inv(A + x*x')*b)_j - (x'*inv(A + x*x')*b)*inv(A + x*x')_ij",
+  ],
+  ["c: vector(n)\n(x*x')*c", "x", 1, "matrix", "x'*c*eye(n) + x*c'", "df_i/dx_j = x_i*c_j + (x'*c)*delta(i,j)"],
+  // third derivatives by vectors
+  ["sin(x)", "x", 2, "index", "d2f_i/dx_j dx_k = -sin(x)_i*delta(i,k)*delta(i,j)"],
+  ["x'*A*x", "x", 3, "index", "d3f/dx_i dx_j dx_k = 0"],
+  // a zero tensor is 0 in index form (its sizes come from the function's shape when it parses back)
+  ["x: vector(n)\nA*B", "x", 1, "index", "df_ij/dx_k = 0"],
+];
+
+/** The declarations of every variable of d, to compile text with (answers parse back to the same nodes). */
+const declsOf = (d: Differentiated) => [...d.compiled.vars.values()].map((v) => describeVar(v)).join("\n");
+const compileIn = (d: Differentiated) => (src: string) => compile(`${declsOf(d)}\n${src}`, { builder: d.compiled.b }).f;
+
+describe("tensor derivatives: exact text, numeric check, round trip", () => {
+  const rows = TENSORS.map(([expr, wrt, order, form, text, index]) => ({ expr, wrt, order, form, text, index: index ?? text }));
+  test.each(rows)("$expr  d/d$wrt (order $order)", ({ expr, wrt, order, form, text, index }) => {
+    const d = differentiate(expr, { wrt, order });
+    expect(d.result.form).toBe(form);
+    expect(d.derivative.text).toBe(text);
+    const idx = renderIndex(d);
+    expect(idx.text).toBe(index);
+
+    const report = checkDerivative(d, { seed: 7 });
+    expect(report.status, report.message).toBe("PASS");
+
+    // Matrix and Kronecker answers parse back to the same node; index answers to the same terms.
+    if (d.result.expr) expect(compileIn(d)(d.derivative.text)).toBe(d.result.expr);
+    const back = parseIndexText(d.compiled.b, idx.text, compileIn(d), d.compiled.f.shape);
+    expect(indexText(back)).toBe(idx.text);
+    const mine = d.result.index();
+    expect(back.terms.map((t) => [t.coef, t.scalar, t.factors.map((f) => [f.node, ...f.slots])])).toEqual(
+      mine.terms.map((t) => [t.coef, t.scalar, t.factors.map((f) => [f.node, ...f.slots])]),
+    );
+  });
+
+  test("the table is large enough to mean something", () => {
+    expect(TENSORS.length).toBeGreaterThanOrEqual(30);
+    expect(TENSORS.filter((r) => r[3] === "kronecker").length).toBeGreaterThanOrEqual(10);
+  });
+
+  test("the Kronecker form and the index form have the same value", () => {
+    for (const [expr, wrt, order, form] of TENSORS) {
+      if (form !== "kronecker") continue;
+      const d = differentiate(expr, { wrt, order });
+      const c = d.compiled;
+      const sizes: Record<string, number> = { n: 3, m: 4, k: 2, p: 5 };
+      const values = new Map<string, M.Mat>();
+      let seed = 1;
+      for (const v of c.vars.values()) {
+        const [r, k] = v.shape.map((x) => (typeof x === "number" ? x : sizes[x]!)) as [number, number];
+        const m = M.zeros(r, k);
+        for (let i = 0; i < m.data.length; i++) m.data[i] = Math.sin(seed++ * 1.7) + (i % (k + 1) === 0 && r === k ? 3 : 0);
+        values.set(v.name, v.props.includes("symmetric") ? M.symmetrize(m) : m);
+      }
+      const env = { values, dims: new Map(Object.entries(sizes)) };
+      const kron = evaluateNodes([d.result.raw!], env)[0]!;
+      const index = evaluateIndexForm(d.result.index(), env);
+      expect(M.maxAbs(M.sub(kron, index)), expr).toBeLessThan(1e-9);
+    }
+  });
+});
+
+describe("layouts, shapes and conventions", () => {
+  test("denominator layout transposes the matricized Jacobian: kron(B', A)' = kron(B, A')", () => {
+    const d = differentiate("A*X*B", { wrt: "X", layout: "denominator" });
+    expect(d.derivative.text).toBe("kron(B, A')");
+    expect(d.convention).toMatch(/^denominator layout: the tensor df_ij\/dX_kl/);
+    expect(checkDerivative(d, { seed: 3 }).status).toBe("PASS");
+    const e = differentiate("X'*X", { wrt: "X", layout: "denominator" });
+    expect(e.result.form).toBe("index");
+    expect(checkDerivative(e, { seed: 3 }).status).toBe("PASS");
+  });
+
+  test("every tensor answer names its axes and its matricization", () => {
+    const d = differentiate("A*X*B", { wrt: "X" });
+    expect(d.result.axes).toEqual(["n", "p", "m", "k"]);
+    expect(d.result.shape).toEqual(["n*p", "k*m"]);
+    expect(d.convention).toBe(
+      "numerator layout: the tensor df_ij/dX_kl (output axes first, then the axes of the variable), " +
+        "as the matrix with rows (i,j) and columns (k,l), first index fastest: dvec(f)/dvec(X)",
+    );
+    const h = differentiate("logdet(X)", { wrt: "X", order: 2 });
+    expect(h.kind).toBe("hessian");
+    expect(h.convention).toMatch(/^Hessian: the tensor d2f\/dX_ij dX_kl, as the matrix d2f\/dvec\(X\) dvec\(X\)'/);
+    expect(h.convention).toMatch(/index notation, summing over every index not on the left$/);
+    expect(h.derivative.shapeText).toBe("tensor(n, n, n, n)");
+  });
+
+  test("the Hessian by a matrix is symmetric as a matrix, also for symmetric variables", () => {
+    for (const src of ["logdet(X)", "X: spd(n)\nlogdet(X)", "tr(A*X*B*X')", "X: symmetric(n)\ntr(X*A*X)"]) {
+      const d = differentiate(src, { wrt: "X", order: 2 });
+      const c = d.compiled;
+      const values = new Map<string, M.Mat>();
+      for (const v of c.vars.values()) {
+        const m = M.zeros(3, 3);
+        for (let i = 0; i < 9; i++) m.data[i] = Math.cos(i * 1.3 + v.name.length) + (i % 4 === 0 ? 4 : 0);
+        values.set(v.name, v.name === "X" ? M.symmetrize(m) : m);
+      }
+      const H = derivativeValue(d, { values, dims: new Map([["n", 3]]) });
+      expect(H.rows).toBe(9);
+      expect(M.maxAbs(M.sub(H, M.transpose(H))), src).toBeLessThan(1e-12);
+    }
+  });
+});
+
+describe("index form of every derivative", () => {
+  test.each([
+    ["tr(A*X)", "X", 1, "df/dX_ij = A_ji"],
+    ["x'*A*x", "x", 1, "df/dx_i = (A*x)_i + (A'*x)_i"],
+    ["x'*A*x", "x", 2, "d2f/dx_i dx_j = A_ij + A_ji"],
+    ["A*x", "x", 1, "df_i/dx_j = A_ij"],
+    ["t: scalar\ninv(A + t*B)", "t", 1, "df_ij/dt = -(inv(A + t*B)*B*inv(A + t*B))_ij"],
+    ["logdet(X)", "X", 1, "df/dX_ij = inv(X)_ji"],
+    ["sum(X)", "X", 1, "df/dX_ij = 1"],
+  ] as const)("%s d/d%s (order %i): %s", (expr, wrt, order, text) => {
+    const d = differentiate(expr, { wrt, order });
+    expect(renderIndex(d).text).toBe(text);
+    const back = parseIndexText(d.compiled.b, text, compileIn(d));
+    expect(indexText(back)).toBe(text);
+  });
+
+  test("LaTeX of the index form renders with KaTeX", () => {
+    const cases = [
+      ["A*X*B", "X", 1, "\\frac{\\partial f_{ij}}{\\partial X_{kl}} = A_{ik} B_{lj}"],
+      ["logdet(X)", "X", 2, "\\frac{\\partial^{2} f}{\\partial X_{ij}\\,\\partial X_{kl}} = -\\left(X^{-1}\\right)_{li} \\left(X^{-1}\\right)_{jk}"],
+      ["X'", "X", 1, "\\frac{\\partial f_{ij}}{\\partial X_{kl}} = \\delta_{il} \\delta_{jk}"],
+      ["X: symmetric(n)\nlogdet(X)", "X", 2, null],
+      ["b: vector(n)\ninv(A + x*x')*b", "x", 1, null],
+    ] as const;
+    for (const [expr, wrt, order, want] of cases) {
+      const d = differentiate(expr, { wrt, order });
+      const latex = renderIndex(d).latex;
+      if (want) expect(latex).toBe(want);
+      expect(() => katex.renderToString(latex, { throwOnError: true })).not.toThrow();
+      expect(() => katex.renderToString(d.derivative.latex, { throwOnError: true })).not.toThrow();
+    }
+    expect(differentiate("A*X*B", { wrt: "X" }).derivative.latex).toBe("B^\\top \\otimes A");
+    expect(differentiate("inv(X)", { wrt: "X" }).derivative.latex).toBe("-\\left(\\left(X^{-1}\\right)^\\top \\otimes X^{-1}\\right)");
+  });
+
+  test("index text that does not parse is a coded syntax error", () => {
+    const d = differentiate("A*X*B", { wrt: "X" });
+    for (const bad of ["A_ik*B_lj", "df_ij/dX_kl = A_ikq", "df_ij/dX_kl = (A*X_ik", "df_ij/dX_kl = delta(i,q)"]) {
+      expect(() => parseIndexText(d.compiled.b, bad, compileIn(d)), bad).toThrow(MatcalcError);
+    }
+  });
+});
+
+describe("kron in the language", () => {
+  test("kron(A, B) has product dimensions, evaluates, and differentiates by a scalar", () => {
+    const c = compile("A: matrix(n, m)\nB: matrix(p, q)\nkron(A, B)");
+    expect(c.f.shape).toEqual(["n*p", "m*q"]);
+    const d = differentiate("t: scalar\nA, B: matrix(n)\nkron(A, t*B + A)", { wrt: "t" });
+    expect(d.derivative.text).toBe("kron(A, B)");
+    expect(checkDerivative(d, { seed: 2 }).status).toBe("PASS");
+  });
+
+  test("kron needs the sizes of its arguments where it is used; gradients through kron are refused", () => {
+    const code = (f: () => unknown) => {
+      try {
+        f();
+        return "ok";
+      } catch (e) {
+        return e instanceof MatcalcError ? e.code : "crash";
+      }
+    };
+    expect(code(() => compile("kron(A, B)"))).toBe("unsupported");
+    expect(code(() => differentiate("A, X: matrix(n)\ntr(kron(A, X))", { wrt: "X" }))).toBe("unsupported");
+  });
+});
+
+describe("JSON API", () => {
+  test("emit index, tensor values (matricized, column-major vec) and checks", () => {
+    const r = handleRequest({
+      expr: "A*X*B",
+      wrt: "X",
+      emit: ["index", "check"],
+      values: { A: [[1, 2], [3, 4]], X: [[1, 0], [0, 1]], B: [[0, 1], [1, 0]] },
+    });
+    expect(r.ok).toBe(true);
+    if (!r.ok) return;
+    expect(r.derivative.text).toBe("kron(B', A)");
+    expect(r.derivative.shape).toEqual(["n*p", "k*m"]);
+    expect(r.index).toEqual({ text: "df_ij/dX_kl = A_ik*B_lj", latex: "\\frac{\\partial f_{ij}}{\\partial X_{kl}} = A_{ik} B_{lj}" });
+    expect(r.check?.status).toBe("PASS");
+    // kron(B', A) with B' = [[0, 1], [1, 0]]
+    expect(r.derivativeValue).toEqual([
+      [0, 0, 1, 2],
+      [0, 0, 3, 4],
+      [1, 2, 0, 0],
+      [3, 4, 0, 0],
+    ]);
+  });
+
+  test("an answer in index notation still has values and passes its check", () => {
+    const r = handleRequest({ expr: "X'", wrt: "X", emit: ["check"], values: { X: [[1, 2], [3, 4]] } });
+    expect(r.ok).toBe(true);
+    if (!r.ok) return;
+    expect(r.derivative.text).toBe("df_ij/dX_kl = delta(i,l)*delta(j,k)");
+    expect(r.check?.status).toBe("PASS");
+    // the commutation matrix K(2, 2)
+    expect(r.derivativeValue).toEqual([
+      [1, 0, 0, 0],
+      [0, 0, 1, 0],
+      [0, 1, 0, 0],
+      [0, 0, 0, 1],
+    ]);
+  });
+
+  test("emit index for a gradient", () => {
+    const r = handleRequest({ expr: "tr(A*X)", wrt: "X", emit: ["index"] });
+    expect(r.ok && r.index?.text).toBe("df/dX_ij = A_ji");
+  });
+});
