@@ -1,0 +1,254 @@
+// The NumPy target: one rule per op and kernel (a table the compiler checks for completeness), writing numpy and
+// scipy.linalg calls: solves and Cholesky/LU factors from scipy, matrix functions via scipy.linalg or eigh.
+
+import type { ElementwiseName } from "../ir/elementwise.js";
+import type { Code, Rule, TargetSpec } from "./emit.js";
+import type { LOp } from "./lir.js";
+import * as py from "./python.js";
+import { P, call, wrap } from "./python.js";
+
+const FN = {
+  sin: "np.sin",
+  cos: "np.cos",
+  tan: "np.tan",
+  arcsin: "np.arcsin",
+  arccos: "np.arccos",
+  arctan: "np.arctan",
+  exp: "np.exp",
+  log: "np.log",
+  tanh: "np.tanh",
+  abs: "np.abs",
+  sign: "np.sign",
+  relu: null,
+  sigmoid: "scipy.special.expit",
+} as const satisfies Record<ElementwiseName, string | null>;
+
+const SYM = { exp: "np.exp", log: "np.log", sqrt: "np.sqrt" } as Record<string, string>;
+const DD = { exp: "_dd_exp", log: "_dd_log", sqrt: "_dd_sqrt" } as Record<string, string>;
+
+const shapeArgs = (cx: Parameters<Rule>[2], r: string | number, c: string | number, rows1: boolean, cols1: boolean) =>
+  rows1 ? cx.dim(c) : cols1 ? cx.dim(r) : `(${cx.dim(r)}, ${cx.dim(c)})`;
+
+const filled =
+  (f: string): Rule =>
+  (t, _a, cx) =>
+    call(f, shapeArgs(cx, t.shape[0], t.shape[1], t.shape[0] === 1, t.shape[1] === 1));
+
+/** inv(A)*B and inv(A)'*B by method: a Cholesky or LU factor, or one direct solve. */
+const solve: Rule = (t, a, cx) => {
+  const [method, trans] = t.attr.split("/") as [string, string];
+  const [f, b] = a as [Code, Code];
+  switch (method) {
+    case "chol":
+      cx.use("scipy.linalg");
+      return call("scipy.linalg.cho_solve", f, b);
+    case "lu":
+      cx.use("scipy.linalg");
+      return trans === "T" ? call("scipy.linalg.lu_solve", f, b, "trans=1") : call("scipy.linalg.lu_solve", f, b);
+    case "direct-pos":
+      cx.use("scipy.linalg");
+      return call("scipy.linalg.solve", f, b, 'assume_a="pos"');
+    default:
+      return call("np.linalg.solve", trans === "T" ? py.argT(t, a, 0) : f, b);
+  }
+};
+
+export const NUMPY_RULES = {
+  const: py.constant,
+  var: py.name,
+  dvar: py.unsupported("differentials have no code"),
+  eye: (t, _a, cx) => call("np.eye", cx.dim(t.shape[0])),
+  ones: filled("np.ones"),
+  zeros: filled("np.zeros"),
+  add: py.add,
+  times: py.times,
+  mul: py.planned("mul"),
+  hadamard: py.hadamard,
+  transpose: py.transpose,
+  tr: (_t, a) => call("np.trace", a[0]!),
+  sum: (_t, a) => call("np.sum", a[0]!),
+  diagm: (_t, a) => call("np.diag", a[0]!),
+  diagv: (_t, a) => call("np.diag", a[0]!),
+  pow: py.power("np.sqrt"),
+  fn: (t, a, cx) => {
+    const name = t.attr as ElementwiseName;
+    if (name === "relu") return call("np.maximum", a[0]!, "0");
+    if (name === "sigmoid") cx.use("scipy.special");
+    return call(FN[name], a[0]!);
+  },
+  det: (_t, a) => call("np.linalg.det", a[0]!),
+  logdet: (_t, a, cx) => (cx.helper("_logdet"), call("_logdet", a[0]!)),
+  inv: (_t, a) => call("np.linalg.inv", a[0]!),
+  mpow: (t, a) => call("np.linalg.matrix_power", a[0]!, t.attr),
+  norm1: (_t, a) => call("np.sum", call("np.abs", a[0]!)),
+  norm2: (_t, a) => call("np.linalg.norm", a[0]!),
+  expm: (_t, a, cx) => (cx.use("scipy.linalg"), call("scipy.linalg.expm", a[0]!)),
+  logm: (_t, a, cx) => (cx.use("scipy.linalg"), call("scipy.linalg.logm", a[0]!)),
+  sqrtm: (_t, a, cx) => (cx.use("scipy.linalg"), call("scipy.linalg.sqrtm", a[0]!)),
+  powm: (_t, a, cx) => (cx.helper("_powm"), call("_powm", a[0]!, a[1]!)),
+  dexpm: (_t, a, cx) => (cx.use("scipy.linalg"), call("scipy.linalg.expm_frechet", a[0]!, a[1]!, "compute_expm=False")),
+  dlogm: (_t, a, cx) => (cx.helper("_frechet_block"), cx.use("scipy.linalg"), call("_frechet_block", "scipy.linalg.logm", a[0]!, a[1]!)),
+  dsqrtm: (_t, a, cx) => (cx.helper("_dsqrtm"), call("_dsqrtm", a[0]!, a[1]!)),
+  dpowm: (_t, a, cx) => (
+    cx.helper("_frechet_block"), cx.helper("_powm"), call("_frechet_block", `lambda m: _powm(m, ${a[1]!.s})`, a[0]!, a[2]!)
+  ),
+  kron: py.kron("np.kron"),
+  // kernels
+  matmul: py.matmul("np.outer"),
+  scaleRows: py.scaleRows,
+  scaleCols: py.scaleCols,
+  traceProd: py.traceProd((x) => `np.sum(${x})`),
+  diagProd: py.diagProd((x) => `np.sum(${x}, axis=1)`),
+  factor: (t, a, cx) => (cx.use("scipy.linalg"), call(t.attr === "chol" ? "scipy.linalg.cho_factor" : "scipy.linalg.lu_factor", a[0]!)),
+  solve,
+  factorInv: (t, a, cx) =>
+    call(t.attr === "chol" ? "scipy.linalg.cho_solve" : "scipy.linalg.lu_solve", a[0]!, call("np.eye", cx.dim(t.shape[0]))),
+  factorDet: (t, a, cx) =>
+    t.attr === "chol"
+      ? { s: `${call("np.prod", call("np.diag", `${wrap(a[0]!, P.atom)}[0]`)).s} ** 2`, prec: P.power }
+      : (cx.helper("_lu_det"), call("_lu_det", a[0]!)),
+  factorLogdet: (t, a, cx) =>
+    t.attr === "chol"
+      ? call("np.sum", `np.log(np.diag(${wrap(a[0]!, P.atom)}[0]))`)
+      : (cx.helper("_lu_logdet"), call("_lu_logdet", a[0]!)),
+  eigh: (_t, a) => call("np.linalg.eigh", a[0]!),
+  eighFun: (t, a, cx) => {
+    cx.helper("_sym_fun");
+    return call("_sym_fun", a[0]!, t.attr === "pow" ? `lambda w: w ** ${wrap(a[1]!, P.unary)}` : SYM[t.attr]!);
+  },
+  eighFrechet: (t, a, cx) => {
+    cx.helper("_sym_frechet");
+    if (t.attr === "pow") {
+      cx.helper("_dd_pow");
+      return call("_sym_frechet", a[0]!, `lambda w: _dd_pow(w, ${a[1]!.s})`, a[2]!);
+    }
+    cx.helper(DD[t.attr]!);
+    return call("_sym_frechet", a[0]!, DD[t.attr]!, a[1]!);
+  },
+} as const satisfies Record<LOp, Rule>;
+
+const HELPERS = {
+  _inputs: {
+    code: `
+def _inputs(values, ndims):
+    unknown = sorted(set(values) - set(ndims))
+    if unknown:
+        raise TypeError(f"evaluate() got values for unknown variables {unknown}")
+    arrays = []
+    for name, ndim in ndims.items():
+        if name not in values:
+            raise TypeError(f"evaluate() needs a value for {name!r}")
+        a = np.asarray(values[name], dtype=np.float64)
+        if a.ndim != ndim:
+            raise ValueError(f"{name} must have {ndim} dimension(s), got shape {a.shape}")
+        arrays.append(a)
+    return arrays`,
+  },
+  _check_shape: {
+    code: `
+def _check_shape(name, a, shape):
+    if a.shape != shape:
+        raise ValueError(f"{name} has shape {a.shape}, expected {shape}")`,
+  },
+  _logdet: {
+    code: `
+def _logdet(a):
+    sign, logabsdet = np.linalg.slogdet(a)
+    return logabsdet if sign > 0 else np.nan`,
+  },
+  _lu_det: {
+    code: `
+def _lu_det(factor):
+    lu, piv = factor
+    swaps = np.count_nonzero(piv != np.arange(piv.shape[0]))
+    return (-1.0) ** swaps * np.prod(np.diag(lu))`,
+  },
+  _lu_logdet: {
+    code: `
+def _lu_logdet(factor):
+    lu, piv = factor
+    d = np.diag(lu)
+    sign = (-1.0) ** np.count_nonzero(piv != np.arange(piv.shape[0])) * np.prod(np.sign(d))
+    return np.sum(np.log(np.abs(d))) if sign > 0 else np.nan`,
+  },
+  _powm: {
+    code: `
+def _powm(x, p):
+    return np.real(scipy.linalg.fractional_matrix_power(x, p))`,
+    modules: ["scipy.linalg"],
+  },
+  _frechet_block: {
+    code: `
+def _frechet_block(f, x, e):
+    # L_f(X, E) is the top-right block of f([[X, E], [0, X]])
+    n = x.shape[0]
+    return f(np.block([[x, e], [np.zeros_like(x), x]]))[:n, n:]`,
+  },
+  _dsqrtm: {
+    code: `
+def _dsqrtm(x, e):
+    # the derivative L of sqrtm solves the Sylvester equation S L + L S = E, S = sqrtm(X)
+    s = scipy.linalg.sqrtm(x)
+    return scipy.linalg.solve_sylvester(s, s, e)`,
+    modules: ["scipy.linalg"],
+  },
+  _sym_fun: {
+    code: `
+def _sym_fun(eig, f):
+    # f(A) = V diag(f(w)) V' for symmetric A = V diag(w) V'
+    w, v = eig
+    return (v * f(w)) @ v.T`,
+  },
+  _sym_frechet: {
+    code: `
+def _sym_frechet(eig, dd, e):
+    # Daleckii-Krein: L_f(A, E) = V (D .* (V' E V)) V' with D the divided differences of f at the eigenvalues
+    w, v = eig
+    return v @ (dd(w) * (v.T @ e @ v)) @ v.T`,
+  },
+  _dd_exp: {
+    code: `
+def _dd_exp(w):
+    d = w[:, None] - w[None, :]
+    same = d == 0
+    return np.exp(w)[None, :] * np.where(same, 1.0, np.expm1(d) / np.where(same, 1.0, d))`,
+  },
+  _dd_log: {
+    code: `
+def _dd_log(w):
+    b = w[None, :]
+    d = w[:, None] - b
+    same = d == 0
+    return np.where(same, 1 / b, np.log1p(d / b) / np.where(same, 1.0, d))`,
+  },
+  _dd_sqrt: {
+    code: `
+def _dd_sqrt(w):
+    s = np.sqrt(w)
+    return 1 / (s[:, None] + s[None, :])`,
+  },
+  _dd_pow: {
+    code: `
+def _dd_pow(w, p):
+    b = w[None, :]
+    r = (w[:, None] - b) / b
+    same = r == 0
+    return b ** (p - 1) * np.where(same, p, np.expm1(p * np.log1p(r)) / np.where(same, 1.0, r))`,
+  },
+} as const;
+
+export const NUMPY: TargetSpec = {
+  rules: NUMPY_RULES,
+  freeTranspose: true,
+  reserved: new Set([...py.PY_KEYWORDS, ...Object.keys(HELPERS)]),
+  atom: P.atom,
+  maxInline: 80,
+  isName: py.isPyName,
+  module: (m) =>
+    py.pythonModule(m, {
+      imports: ["import numpy as np"],
+      conventions: ["  imports numpy and scipy only; symmetric and spd arguments are read by eigh / cho_factor"],
+      helpers: HELPERS,
+    }),
+};
+

@@ -1,0 +1,270 @@
+// Python syntax shared by the NumPy, JAX and PyTorch targets: precedence-aware operators, literals, the rules that
+// read the same in all three (sums, scalar products, powers, broadcasting) and the module layout around evaluate().
+
+import { InternalError, MatcalcError } from "../diagnostics/errors.js";
+import { asFraction } from "../print/printer.js";
+import { isScalarShape } from "../shape/shape.js";
+import type { Code, EmitContext, ModuleInfo, Rule } from "./emit.js";
+import type { Term } from "./lir.js";
+
+/** Python precedence levels (higher binds tighter). */
+export const P = { add: 10, mul: 20, unary: 30, power: 40, atom: 50 } as const;
+
+export const PY_KEYWORDS: readonly string[] = [
+  "False", "None", "True", "and", "as", "assert", "async", "await", "break", "class", "continue", "def", "del",
+  "elif", "else", "except", "finally", "for", "from", "global", "if", "import", "in", "is", "lambda", "nonlocal",
+  "not", "or", "pass", "raise", "return", "try", "while", "with", "yield", "match", "case", "type",
+  // builtins the generated code calls, and the module's own names
+  "float", "tuple", "set", "sorted", "len", "range", "print", "ValueError", "TypeError", "evaluate", "values",
+  "np", "scipy", "jnp", "jax", "torch", "math",
+];
+
+export function wrap(c: Code, min: number): string {
+  return c.prec < min ? `(${c.s})` : c.s;
+}
+
+export function atom(s: string): Code {
+  return { s, prec: P.atom };
+}
+
+export function call(f: string, ...args: (Code | string)[]): Code {
+  return atom(`${f}(${args.map((a) => (typeof a === "string" ? a : a.s)).join(", ")})`);
+}
+
+export function literal(v: string): Code {
+  return v.startsWith("-") ? { s: v, prec: P.unary } : atom(v);
+}
+
+export function isPyName(s: string): boolean {
+  return /^[A-Za-z_][A-Za-z0-9_]*$/.test(s);
+}
+
+/** X' for a matrix (a view); vectors are 1-D, so their transpose is themselves. */
+export function transposed(c: Code, t: Term): Code {
+  if (t.shape[0] === 1 || t.shape[1] === 1) return c;
+  if (c.base) return c.base;
+  return { s: `${wrap(c, P.atom)}.T`, prec: P.atom, base: c };
+}
+
+/** The code of the transpose of argument i of t (t.args[i] holds the shape). */
+export function argT(t: Term, a: readonly Code[], i: number): Code {
+  return transposed(a[i]!, t.args[i]!);
+}
+
+export const unsupported =
+  (what: string): Rule =>
+  () => {
+    throw new MatcalcError("unsupported", `code generation: ${what}`);
+  };
+
+export const planned =
+  (op: string): Rule =>
+  () => {
+    throw new InternalError(`code generation: '${op}' is always planned into kernels`);
+  };
+
+// ---------------------------------------------------------------- rules common to the Python targets
+
+export const constant: Rule = (t) => literal(t.attr);
+
+export const name: Rule = (t) => atom(t.attr);
+
+/** a + b - c: positive terms first; scalar terms broadcast. */
+const scalar = (t: Term) => isScalarShape(t.shape);
+
+export const add: Rule = (t, a) => {
+  const items = a.map((c, i) => ({ c, neg: t.attr[i] === "-", arg: t.args[i]! }));
+  const ordered = [...items.filter((x) => !x.neg), ...items.filter((x) => x.neg)];
+  let s = "";
+  ordered.forEach(({ c, neg, arg }, i) => {
+    if (i === 0) s = neg ? `-${wrap(c, scalar(arg) ? P.mul : P.power)}` : wrap(c, P.add);
+    else s += `${neg ? " - " : " + "}${wrap(c, P.add + 1)}`;
+  });
+  return { s, prec: P.add };
+};
+
+/** Scalar multiplication: the scalar factors first (one array operation at the end), small fractions exact. */
+export const times: Rule = (t, a) => {
+  let coef = 1;
+  const nums: Code[] = [];
+  const dens: Code[] = [];
+  let big: Code | null = null;
+  t.args.forEach((arg, i) => {
+    if (i === 0 && arg.op === "const" && t.attr[0] === "*") coef = Number(arg.attr);
+    else if (!isScalarShape(arg.shape)) big = a[i]!;
+    else (t.attr[i] === "/" ? dens : nums).push(a[i]!);
+  });
+  const mag = Math.abs(coef);
+  const f = asFraction(mag);
+  const p = f ? (f[0] === 1 ? null : String(f[0])) : mag === 1 ? null : String(mag);
+  const q = f ? String(f[1]) : null;
+  const numParts: string[] = [];
+  if (p) numParts.push(p);
+  nums.forEach((c) => numParts.push(wrap(c, numParts.length === 0 ? P.mul : P.mul + 1)));
+  const denParts = [...(q ? [q] : []), ...dens.map((c) => wrap(c, P.mul + 1))];
+  const den = denParts.length === 0 ? null : denParts.length === 1 ? denParts[0]! : `(${denParts.join(" * ")})`;
+  const neg = coef < 0;
+  const B = big as Code | null;
+  if (B) {
+    if (numParts.length === 0) {
+      const head = neg ? `-${wrap(B, P.power)}` : wrap(B, P.mul);
+      return den ? { s: `${head} / ${den}`, prec: P.mul } : { s: head, prec: neg ? P.unary : B.prec };
+    }
+    const scalar = `${neg ? "-" : ""}${numParts.join(" * ")}${den ? ` / ${den}` : ""}`;
+    return { s: `${scalar} * ${wrap(B, P.mul + 1)}`, prec: P.mul };
+  }
+  if (numParts.length === 0) numParts.push("1");
+  const s = `${neg ? "-" : ""}${numParts.join(" * ")}${den ? ` / ${den}` : ""}`;
+  return { s, prec: den || numParts.length > 1 ? P.mul : neg ? P.unary : P.atom };
+};
+
+/** Elementwise products and quotients. */
+export const hadamard: Rule = (t, a) => {
+  const nums = a.filter((_, i) => t.attr[i] === "*");
+  const dens = a.filter((_, i) => t.attr[i] === "/");
+  let s = nums.length === 0 ? "1" : nums.map((c, i) => wrap(c, i === 0 ? P.mul : P.mul + 1)).join(" * ");
+  for (const d of dens) s += ` / ${wrap(d, P.mul + 1)}`;
+  return { s, prec: P.mul };
+};
+
+/** a .^ p: sqrt for 1/2, division for -1, ** otherwise. */
+export const power =
+  (sqrt: string): Rule =>
+  (t, a) => {
+    const [base, exp] = a as [Code, Code];
+    const e = t.args[1]!.op === "const" ? Number(t.args[1]!.attr) : null;
+    if (e === 0.5) return call(sqrt, base);
+    if (e === -0.5) return { s: `1 / ${call(sqrt, base).s}`, prec: P.mul };
+    if (e === -1) return { s: `1 / ${wrap(base, P.mul + 1)}`, prec: P.mul };
+    return { s: `${wrap(base, P.atom)} ** ${wrap(exp, P.unary)}`, prec: P.power };
+  };
+
+export const transpose: Rule = (t, a) => transposed(a[0]!, t.args[0]!);
+
+/** Products of two operands: outer products of vectors, @ otherwise. */
+export const matmul =
+  (outer: string): Rule =>
+  (t, a, cx) => {
+    if (cx.kind(t.args[0]!) === "col" && cx.kind(t.args[1]!) === "row") return call(outer, a[0]!, a[1]!);
+    return { s: `${wrap(a[0]!, P.mul)} @ ${wrap(a[1]!, P.mul + 1)}`, prec: P.mul };
+  };
+
+/** diag(v)*M = v[:, None] * M (v * M for a vector M). */
+export const scaleRows: Rule = (t, a, cx) => {
+  const [v, m] = a as [Code, Code];
+  if (cx.kind(t.args[1]!) === "matrix") return { s: `${wrap(v, P.atom)}[:, None] * ${wrap(m, P.mul + 1)}`, prec: P.mul };
+  return { s: `${wrap(v, P.mul)} * ${wrap(m, P.mul + 1)}`, prec: P.mul };
+};
+
+/** M*diag(v) = M * v (broadcast along rows). */
+export const scaleCols: Rule = (_t, a) => ({ s: `${wrap(a[0]!, P.mul)} * ${wrap(a[1]!, P.mul + 1)}`, prec: P.mul });
+
+/** tr(P*Q) = sum(P .* Q'); for vectors, the inner product. */
+export const traceProd =
+  (sum: (x: string) => string): Rule =>
+  (t, a, cx) => {
+    if (cx.kind(t.args[0]!) !== "matrix") return { s: `${wrap(a[0]!, P.mul)} @ ${wrap(a[1]!, P.mul + 1)}`, prec: P.mul };
+    return atom(sum(`${wrap(a[0]!, P.mul)} * ${wrap(argT(t, a, 1), P.mul + 1)}`));
+  };
+
+/** diag(P*Q) = row sums of P .* Q'. */
+export const diagProd =
+  (rowSums: (x: string) => string): Rule =>
+  (t, a) =>
+    atom(rowSums(`${wrap(a[0]!, P.mul)} * ${wrap(argT(t, a, 1), P.mul + 1)}`));
+
+/** kron(A, B); vectors become 2-D (a column or a row) when the result is a matrix. */
+export const kron =
+  (f: string): Rule =>
+  (t, a, cx) => {
+    if (cx.kind(t) !== "matrix") return call(f, a[0]!, a[1]!);
+    const as2d = (i: number) => {
+      const k = cx.kind(t.args[i]!);
+      return k === "col" ? `${wrap(a[i]!, P.atom)}[:, None]` : k === "row" ? `${wrap(a[i]!, P.atom)}[None, :]` : a[i]!.s;
+    };
+    return call(f, as2d(0), as2d(1));
+  };
+
+/** The shape tuple of an input, in code: (n, m), (n,), (). */
+export function shapeTuple(shape: readonly string[]): string {
+  if (shape.length === 0) return "()";
+  if (shape.length === 1) return `(${shape[0]},)`;
+  return `(${shape.join(", ")})`;
+}
+
+export interface PythonModuleStyle {
+  /** Import lines always present, e.g. "import numpy as np". */
+  readonly imports: readonly string[];
+  /** Conventions stated in the header, after the common ones. */
+  readonly conventions: readonly string[];
+  /** Helper sources by name; the module includes the used ones and their dependencies. */
+  readonly helpers: Readonly<Record<string, { readonly code: string; readonly deps?: readonly string[]; readonly modules?: readonly string[] }>>;
+  /** Lines run after the inputs are read (e.g. torch's dtype and device), given the module info. */
+  readonly prologue?: (m: ModuleInfo) => string[];
+}
+
+/** The whole Python module: header, imports, evaluate(**values), then the helpers it uses. */
+export function pythonModule(m: ModuleInfo, style: PythonModuleStyle): string {
+  const helpers = new Set<string>(["_inputs"]);
+  const needsCheck = m.inputs.some((v) => checkNeeded(m, v));
+  if (needsCheck) helpers.add("_check_shape");
+  for (const h of m.helpers) helpers.add(h);
+  // close over dependencies
+  const todo = [...helpers];
+  while (todo.length > 0) {
+    const h = todo.pop()!;
+    const info = style.helpers[h];
+    if (!info) throw new InternalError(`code generation: no helper '${h}'`);
+    for (const d of info.deps ?? []) if (!helpers.has(d)) (helpers.add(d), todo.push(d));
+  }
+  const modules = new Set(m.modules);
+  for (const h of helpers) for (const mod of style.helpers[h]!.modules ?? []) modules.add(mod);
+  const lines: string[] = [];
+  const conventions = [
+    "  arrays: vectors are 1-D, matrices 2-D, scalars 0-d; evaluate(**values) returns (value, derivative)",
+    ...style.conventions,
+  ];
+  for (const h of [...m.header, ...conventions]) lines.push(`# ${h}`.trimEnd());
+  lines.push("", ...style.imports);
+  for (const mod of [...modules].filter((x) => !x.startsWith("@")).sort()) {
+    const line = `import ${mod}`;
+    if (!style.imports.includes(line)) lines.push(line);
+  }
+  lines.push("", "", "def evaluate(**values):");
+  lines.push(`    """Returns (value, derivative): the function and its derivative at the given values."""`);
+  const ndims = m.inputs.map((v) => `"${v.name}": ${v.kind === "scalar" ? 0 : v.kind === "matrix" ? 2 : 1}`);
+  lines.push(`    [${m.inputs.map((v) => v.local).join(", ")}] = _inputs(values, {${ndims.join(", ")}})`);
+  for (const d of m.dims) lines.push(`    ${d.local} = ${d.from.local}.shape[${d.from.kind === "row" ? 0 : d.axis}]`);
+  for (const v of m.inputs) {
+    if (checkNeeded(m, v)) lines.push(`    _check_shape("${v.name}", ${v.local}, ${shapeTuple(inputDims(m, v))})`);
+  }
+  for (const l of style.prologue?.(m) ?? []) lines.push(`    ${l}`);
+  for (const st of m.statements) lines.push(`    ${st.name} = ${st.code.s}`);
+  lines.push(`    return ${m.value.name}, ${m.derivative.name}`);
+  const ordered = Object.keys(style.helpers).filter((h) => helpers.has(h));
+  for (const h of ordered) lines.push("", "", style.helpers[h]!.code.trim());
+  return `${lines.join("\n")}\n`;
+}
+
+/** The dimensions of an input as code, in its array layout (vectors 1-D, scalars none). */
+function inputDims(m: ModuleInfo, v: ModuleInfo["inputs"][number]): string[] {
+  const local = (d: string | number) => (typeof d === "number" ? String(d) : m.dims.find((x) => x.name === d)!.local);
+  if (v.kind === "scalar") return [];
+  if (v.kind === "col") return [local(v.shape[0])];
+  if (v.kind === "row") return [local(v.shape[1])];
+  return [local(v.shape[0]), local(v.shape[1])];
+}
+
+/** A shape check is needed unless every dimension of the input was just read from that very axis. */
+function checkNeeded(m: ModuleInfo, v: ModuleInfo["inputs"][number]): boolean {
+  if (v.kind === "scalar") return false;
+  const axes: (0 | 1)[] = v.kind === "col" ? [0] : v.kind === "row" ? [1] : [0, 1];
+  return axes.some((axis) => {
+    const d = v.shape[axis]!;
+    if (typeof d === "number") return true;
+    const b = m.dims.find((x) => x.name === d)!;
+    return !(b.from === v && b.axis === axis);
+  });
+}
+
+export type { EmitContext };

@@ -1,0 +1,295 @@
+// The PyTorch target: one rule per op and kernel, writing torch calls that run on the device and in the dtype of
+// the inputs. PyTorch has no logm/sqrtm: eigh-based helpers for symmetric arguments, eig-based ones otherwise.
+
+import type { ElementwiseName } from "../ir/elementwise.js";
+import type { Code, Rule, TargetSpec } from "./emit.js";
+import type { LOp } from "./lir.js";
+import * as py from "./python.js";
+import { P, call, wrap } from "./python.js";
+
+const FN = {
+  sin: "torch.sin",
+  cos: "torch.cos",
+  tan: "torch.tan",
+  arcsin: "torch.asin",
+  arccos: "torch.acos",
+  arctan: "torch.atan",
+  exp: "torch.exp",
+  log: "torch.log",
+  tanh: "torch.tanh",
+  abs: "torch.abs",
+  sign: "torch.sign",
+  relu: "torch.relu",
+  sigmoid: "torch.sigmoid",
+} as const satisfies Record<ElementwiseName, string>;
+
+const SYM = { exp: "torch.exp", log: "torch.log", sqrt: "torch.sqrt" } as Record<string, string>;
+const DD = { exp: "_dd_exp", log: "_dd_log", sqrt: "_dd_sqrt" } as Record<string, string>;
+/** f and f' for the eig-based helpers of general (non-symmetric) arguments. */
+const GENERAL = {
+  logm: ["torch.log", "lambda w: 1 / w"],
+  sqrtm: ["torch.sqrt", "lambda w: 0.5 / torch.sqrt(w)"],
+} as const;
+
+/** dtype= and device= of the inputs, for arrays made from nothing (eye, ones, zeros). */
+const LIKE = "dtype=dtype, device=device";
+
+const filled =
+  (f: string): Rule =>
+  (t, _a, cx) => {
+    cx.use("@like");
+    const [r, c] = t.shape;
+    const shape = r === 1 ? cx.dim(c) : c === 1 ? cx.dim(r) : `${cx.dim(r)}, ${cx.dim(c)}`;
+    return call(f, shape, LIKE);
+  };
+
+const eye = (cx: Parameters<Rule>[2], n: string | number): Code => (cx.use("@like"), call("torch.eye", cx.dim(n), LIKE));
+
+const solve: Rule = (t, a, cx) => {
+  const [method, trans] = t.attr.split("/") as [string, string];
+  const [f, b] = a as [Code, Code];
+  switch (method) {
+    case "chol":
+      cx.helper("_cho_solve");
+      return call("_cho_solve", f, b);
+    case "lu":
+      cx.helper("_lu_solve");
+      return trans === "T" ? call("_lu_solve", f, b, "adjoint=True") : call("_lu_solve", f, b);
+    case "direct-pos":
+      cx.helper("_cho_solve");
+      return call("_cho_solve", call("torch.linalg.cholesky", f), b);
+    default:
+      return call("torch.linalg.solve", trans === "T" ? py.argT(t, a, 0) : f, b);
+  }
+};
+
+export const TORCH_RULES = {
+  const: py.constant,
+  var: py.name,
+  dvar: py.unsupported("differentials have no code"),
+  eye: (t, _a, cx) => eye(cx, t.shape[0]),
+  ones: filled("torch.ones"),
+  zeros: filled("torch.zeros"),
+  add: py.add,
+  times: py.times,
+  mul: py.planned("mul"),
+  hadamard: py.hadamard,
+  transpose: py.transpose,
+  tr: (_t, a) => call("torch.trace", a[0]!),
+  sum: (_t, a) => call("torch.sum", a[0]!),
+  diagm: (_t, a) => call("torch.diag", a[0]!),
+  diagv: (_t, a) => call("torch.diagonal", a[0]!),
+  pow: py.power("torch.sqrt"),
+  fn: (t, a) => call(FN[t.attr as ElementwiseName], a[0]!),
+  det: (_t, a) => call("torch.linalg.det", a[0]!),
+  logdet: (_t, a) => call("torch.logdet", a[0]!),
+  inv: (_t, a) => call("torch.linalg.inv", a[0]!),
+  mpow: (t, a) => call("torch.linalg.matrix_power", a[0]!, t.attr),
+  norm1: (_t, a) => call("torch.sum", call("torch.abs", a[0]!)),
+  norm2: (_t, a) => call("torch.linalg.norm", a[0]!),
+  expm: (_t, a) => call("torch.linalg.matrix_exp", a[0]!),
+  logm: (_t, a, cx) => (cx.helper("_eig_fun"), call("_eig_fun", a[0]!, GENERAL.logm[0])),
+  sqrtm: (_t, a, cx) => (cx.helper("_eig_fun"), call("_eig_fun", a[0]!, GENERAL.sqrtm[0])),
+  powm: (_t, a, cx) => (cx.helper("_eig_fun"), call("_eig_fun", a[0]!, `lambda w: w ** ${wrap(a[1]!, P.unary)}`)),
+  dexpm: (_t, a, cx) => (cx.helper("_frechet_block"), call("_frechet_block", "torch.linalg.matrix_exp", a[0]!, a[1]!)),
+  dlogm: (_t, a, cx) => (cx.helper("_eig_frechet"), call("_eig_frechet", a[0]!, ...GENERAL.logm, a[1]!)),
+  dsqrtm: (_t, a, cx) => (cx.helper("_eig_frechet"), call("_eig_frechet", a[0]!, ...GENERAL.sqrtm, a[1]!)),
+  dpowm: (_t, a, cx) => {
+    cx.helper("_eig_frechet");
+    const p = wrap(a[1]!, P.unary);
+    return call("_eig_frechet", a[0]!, `lambda w: w ** ${p}`, `lambda w: ${p} * w ** (${a[1]!.s} - 1)`, a[2]!);
+  },
+  kron: (t, a, cx) => (cx.helper("_kron"), py.kron("_kron")(t, a, cx)),
+  // kernels
+  matmul: py.matmul("torch.outer"),
+  scaleRows: py.scaleRows,
+  scaleCols: py.scaleCols,
+  traceProd: py.traceProd((x) => `torch.sum(${x})`),
+  diagProd: py.diagProd((x) => `torch.sum(${x}, dim=1)`),
+  factor: (t, a) => call(t.attr === "chol" ? "torch.linalg.cholesky" : "torch.linalg.lu_factor", a[0]!),
+  solve,
+  factorInv: (t, a, cx) =>
+    t.attr === "chol" ? call("torch.cholesky_inverse", a[0]!) : (cx.helper("_lu_solve"), call("_lu_solve", a[0]!, eye(cx, t.shape[0]))),
+  factorDet: (t, a, cx) =>
+    t.attr === "chol"
+      ? { s: `${call("torch.prod", call("torch.diagonal", a[0]!)).s} ** 2`, prec: P.power }
+      : (cx.helper("_lu_det"), call("_lu_det", a[0]!)),
+  factorLogdet: (t, a, cx) =>
+    t.attr === "chol"
+      ? call("torch.sum", `torch.log(torch.diagonal(${a[0]!.s}))`)
+      : (cx.helper("_lu_logdet"), call("_lu_logdet", a[0]!)),
+  eigh: (_t, a) => call("torch.linalg.eigh", a[0]!),
+  eighFun: (t, a, cx) => {
+    cx.helper("_sym_fun");
+    return call("_sym_fun", a[0]!, t.attr === "pow" ? `lambda w: w ** ${wrap(a[1]!, P.unary)}` : SYM[t.attr]!);
+  },
+  eighFrechet: (t, a, cx) => {
+    cx.helper("_sym_frechet");
+    if (t.attr === "pow") {
+      cx.helper("_dd_pow");
+      return call("_sym_frechet", a[0]!, `lambda w: _dd_pow(w, ${a[1]!.s})`, a[2]!);
+    }
+    cx.helper(DD[t.attr]!);
+    return call("_sym_frechet", a[0]!, DD[t.attr]!, a[1]!);
+  },
+} as const satisfies Record<LOp, Rule>;
+
+const HELPERS = {
+  _inputs: {
+    code: `
+def _inputs(values, ndims):
+    unknown = sorted(set(values) - set(ndims))
+    if unknown:
+        raise TypeError(f"evaluate() got values for unknown variables {unknown}")
+    tensors = []
+    for name, ndim in ndims.items():
+        if name not in values:
+            raise TypeError(f"evaluate() needs a value for {name!r}")
+        a = values[name]
+        a = a if isinstance(a, torch.Tensor) else torch.as_tensor(a, dtype=torch.float64)
+        if not a.is_floating_point():
+            a = a.to(torch.float64)
+        if a.dim() != ndim:
+            raise ValueError(f"{name} must have {ndim} dimension(s), got shape {tuple(a.shape)}")
+        tensors.append(a)
+    return tensors`,
+  },
+  _check_shape: {
+    code: `
+def _check_shape(name, a, shape):
+    if tuple(a.shape) != shape:
+        raise ValueError(f"{name} has shape {tuple(a.shape)}, expected {shape}")`,
+  },
+  _cho_solve: {
+    code: `
+def _cho_solve(chol, b):
+    # inv(A) b from the Cholesky factor of A; b may be a vector
+    if b.dim() == 1:
+        return torch.cholesky_solve(b[:, None], chol)[:, 0]
+    return torch.cholesky_solve(b, chol)`,
+  },
+  _lu_solve: {
+    code: `
+def _lu_solve(factor, b, adjoint=False):
+    # inv(A) b (or inv(A)' b) from the LU factorization of A; b may be a vector
+    lu, piv = factor
+    if b.dim() == 1:
+        return torch.linalg.lu_solve(lu, piv, b[:, None], adjoint=adjoint)[:, 0]
+    return torch.linalg.lu_solve(lu, piv, b, adjoint=adjoint)`,
+  },
+  _lu_det: {
+    code: `
+def _lu_det(factor):
+    lu, piv = factor
+    swaps = torch.count_nonzero(piv != torch.arange(1, piv.shape[0] + 1, device=piv.device))
+    return (-1.0) ** swaps * torch.prod(torch.diagonal(lu))`,
+  },
+  _lu_logdet: {
+    code: `
+def _lu_logdet(factor):
+    lu, piv = factor
+    d = torch.diagonal(lu)
+    sign = (-1.0) ** torch.count_nonzero(piv != torch.arange(1, piv.shape[0] + 1, device=piv.device)) * torch.prod(torch.sign(d))
+    s = torch.sum(torch.log(torch.abs(d)))
+    return torch.where(sign > 0, s, torch.full_like(s, float("nan")))`,
+  },
+  _kron: {
+    code: `
+def _kron(a, b):
+    # torch.kron needs contiguous operands (transposes are views)
+    return torch.kron(a.contiguous(), b.contiguous())`,
+  },
+  _frechet_block: {
+    code: `
+def _frechet_block(f, x, e):
+    # L_f(X, E) is the top-right block of f([[X, E], [0, X]])
+    n = x.shape[0]
+    z = torch.zeros_like(x)
+    return f(torch.cat([torch.cat([x, e], dim=1), torch.cat([z, x], dim=1)], dim=0))[:n, n:]`,
+  },
+  _eig_fun: {
+    code: `
+def _eig_fun(x, f):
+    # f(X) = V diag(f(w)) inv(V) for diagonalizable X (principal branch); real for real X
+    w, v = torch.linalg.eig(x)
+    return ((v * f(w)) @ torch.linalg.inv(v)).real`,
+  },
+  _eig_frechet: {
+    code: `
+def _eig_frechet(x, f, df, e):
+    # Daleckii-Krein for diagonalizable X: V (D .* (inv(V) E V)) inv(V), D the divided differences of f
+    w, v = torch.linalg.eig(x)
+    vi = torch.linalg.inv(v)
+    d = w[:, None] - w[None, :]
+    same = d == 0
+    fw = f(w)
+    dd = torch.where(same, df(w)[None, :].expand_as(d), (fw[:, None] - fw[None, :]) / d.masked_fill(same, 1))
+    return (v @ (dd * (vi @ e.to(v.dtype) @ v)) @ vi).real`,
+  },
+  _sym_fun: {
+    code: `
+def _sym_fun(eig, f):
+    # f(A) = V diag(f(w)) V' for symmetric A = V diag(w) V'
+    w, v = eig
+    return (v * f(w)) @ v.T`,
+  },
+  _sym_frechet: {
+    code: `
+def _sym_frechet(eig, dd, e):
+    # Daleckii-Krein: L_f(A, E) = V (D .* (V' E V)) V' with D the divided differences of f at the eigenvalues
+    w, v = eig
+    return v @ (dd(w) * (v.T @ e @ v)) @ v.T`,
+  },
+  _dd_exp: {
+    code: `
+def _dd_exp(w):
+    d = w[:, None] - w[None, :]
+    same = d == 0
+    return torch.exp(w)[None, :] * torch.where(same, torch.ones_like(d), torch.expm1(d) / d.masked_fill(same, 1))`,
+  },
+  _dd_log: {
+    code: `
+def _dd_log(w):
+    b = w[None, :].expand(w.shape[0], -1)
+    d = w[:, None] - b
+    same = d == 0
+    return torch.where(same, 1 / b, torch.log1p(d / b) / d.masked_fill(same, 1))`,
+  },
+  _dd_sqrt: {
+    code: `
+def _dd_sqrt(w):
+    s = torch.sqrt(w)
+    return 1 / (s[:, None] + s[None, :])`,
+  },
+  _dd_pow: {
+    code: `
+def _dd_pow(w, p):
+    b = w[None, :]
+    r = (w[:, None] - b) / b
+    same = r == 0
+    return b ** (p - 1) * torch.where(same, torch.full_like(r, p), torch.expm1(p * torch.log1p(r)) / r.masked_fill(same, 1))`,
+  },
+} as const;
+
+export const TORCH: TargetSpec = {
+  rules: TORCH_RULES,
+  freeTranspose: true,
+  reserved: new Set([...py.PY_KEYWORDS, ...Object.keys(HELPERS), "dtype", "device"]),
+  atom: P.atom,
+  maxInline: 80,
+  isName: py.isPyName,
+  module: (m) =>
+    py.pythonModule(m, {
+      imports: ["import torch"],
+      conventions: [
+        "  imports torch only; runs on the device and in the dtype of the tensor inputs (others become float64)",
+        "  symmetric and spd arguments are read by eigh / cholesky; logm and sqrtm of others go through eig",
+      ],
+      helpers: HELPERS,
+      prologue: (mi) => {
+        if (!mi.modules.has("@like")) return [];
+        const like = mi.inputs.find((v) => v.kind !== "scalar") ?? mi.inputs[0]!;
+        return [`dtype, device = ${like.local}.dtype, ${like.local}.device`];
+      },
+    }),
+};

@@ -1,0 +1,123 @@
+// Cases for the code generation tests: every identity of the engine's table plus matrix functions, solves and
+// structure, each with random values and the value and derivative from matcalc's own evaluator (the oracle).
+
+import { type Differentiated, differentiate } from "../../src/api/differentiate.js";
+import { type CodeTarget, generateCode } from "../../src/codegen/generate.js";
+import { MatcalcError } from "../../src/diagnostics/errors.js";
+import { type JsonValue, bindDims, evaluateNodes, toJson } from "../../src/numeric/evaluate.js";
+import { randomValue, rng } from "../../src/numeric/check.js";
+import type { Mat } from "../../src/numeric/matrix.js";
+import { IDENTITIES } from "../engine/identities.js";
+
+/** Beyond the identity table: matrix functions, shared factorizations, structure, layouts, Kronecker products. */
+export const EXTRA: readonly (readonly [string, string, number])[] = [
+  ["S: symmetric(n)\ntr(expm(S))", "S", 1],
+  ["S: spd(n)\ntr(logm(S)*A)", "S", 1],
+  ["S: spd(n)\nx'*sqrtm(S)*x", "x", 1],
+  ["S: spd(n)\nx'*sqrtm(S)*x", "S", 1],
+  ["tr(expm(A)*B)", "A", 1],
+  ["t: scalar\ntr(expm(t*A))", "t", 1],
+  ["S: spd(n)\nlogdet(S) + tr(inv(S)*A) + x'*inv(S)*x", "S", 1],
+  ["S: spd(n)\nlogdet(S) + x'*inv(S)*x", "x", 2],
+  ["logdet(A) + y'*inv(A)*x + det(A)", "A", 1],
+  ["x'*inv(A)*y + y'*inv(A)'*x", "x", 1],
+  ["u'*inv(A)*inv(B)*v", "u", 1],
+  ["tr(A*B*C*D)", "B", 1],
+  ["diag(x)*A*diag(y)*z", "z", 1],
+  ["inv(X)", "X", 1],
+  ["A*X*B", "X", 1],
+  ["X*X", "X", 1],
+  ["lambda'*x + in'*x", "x", 1],
+  // a chain longer than the dynamic programming takes (64 factors): ordered in one pass
+  [`x'*${"A*B*".repeat(35)}x`, "x", 1],
+  ["D: diagonal(n)\nx'*D*x + tr(D*A)", "D", 1],
+  ["w: vector(m)\nsum(exp(X*w)) + norm2(w)^2", "w", 2],
+  ["sum(log(1 + exp(-y.*(X*w))))", "w", 2],
+  ["tanh(W*x)", "x", 1],
+  ["x'*A*x", "x", 1],
+  ["A*x + b", "x", 1],
+  ["exp(A*x)", "x", 1],
+  ["t: scalar\nexp(t)*x", "t", 1],
+  ["norm1(A*x - b) + norm2(x)", "x", 1],
+  ["c: scalar\nc^2*x'*x + c", "c", 1],
+  ["x'*x", "x", 2],
+  ["sum(relu(A*x) .* sigmoid(x))", "x", 1],
+  ["tr(X'*X)^2", "X", 1],
+  ["tr(inv(X)*inv(Y))", "X", 1],
+  ["Q: orthogonal(n)\ntr(Q'*A*Q*B)", "A", 1],
+  ["A*x", "x", 1],
+];
+
+export interface CodegenCase {
+  readonly id: number;
+  readonly title: string;
+  readonly values: Record<string, JsonValue>;
+  readonly value: JsonValue;
+  readonly derivative: JsonValue;
+  readonly code: Partial<Record<CodeTarget, string>>;
+}
+
+export interface CaseSet {
+  readonly cases: CodegenCase[];
+  /** Cases left out, with the reason (no matrix form, no values in the domain, ...). */
+  readonly skipped: { title: string; why: string }[];
+}
+
+/** Random values with distinct sizes per dimension (so that a transposed operand cannot go unnoticed). */
+function valuesFor(d: Differentiated, seed: number): { mats: Map<string, Mat>; value: Mat; derivative: Mat } | string {
+  const c = d.compiled;
+  const r = rng(seed);
+  const vars = [...c.vars.values()];
+  const names: string[] = [];
+  for (const v of vars) for (const dim of v.shape) if (typeof dim === "string" && !names.includes(dim)) names.push(dim);
+  let why = "";
+  for (const [mode, grow] of [["general", -1], ["positive", -1], ["general", 1]] as const) {
+    const sizes = new Map(names.map((dim, k) => [dim, grow < 0 ? 3 + names.length - k : 3 + k]));
+    const mats = new Map<string, Mat>();
+    for (const v of vars) {
+      const [rows, cols] = v.shape.map((x) => (typeof x === "number" ? x : sizes.get(x)!)) as [number, number];
+      mats.set(v.name, randomValue(rows, cols, v.props, r, mode));
+    }
+    try {
+      const env = { values: mats, dims: bindDims(vars, mats) };
+      const [value, derivative] = evaluateNodes([c.f, d.result.raw!], env) as [Mat, Mat];
+      return { mats, value, derivative };
+    } catch (e) {
+      if (!(e instanceof MatcalcError)) throw e;
+      why = e.message;
+    }
+  }
+  return why;
+}
+
+export function buildCases(targets: readonly CodeTarget[], seed = 11): CaseSet {
+  const cases: CodegenCase[] = [];
+  const skipped: { title: string; why: string }[] = [];
+  const all = [...IDENTITIES.map(([e, w, o]) => [e, w, o] as const), ...EXTRA];
+  all.forEach(([expr, wrt, order], i) => {
+    const title = `${expr.replace(/\n/g, "; ")}  d/d${wrt}${order > 1 ? ` (order ${order})` : ""}`;
+    const d = differentiate(expr, { wrt, order });
+    if (!d.result.raw) {
+      skipped.push({ title, why: "no matrix form" });
+      return;
+    }
+    const v = valuesFor(d, seed + i);
+    if (typeof v === "string") {
+      skipped.push({ title, why: v });
+      return;
+    }
+    const values: Record<string, JsonValue> = {};
+    for (const x of d.compiled.vars.values()) values[x.name] = toJson(v.mats.get(x.name)!, x.shape);
+    const code: Partial<Record<CodeTarget, string>> = {};
+    for (const t of targets) code[t] = generateCode(d, t);
+    cases.push({
+      id: i,
+      title,
+      values,
+      value: toJson(v.value, d.compiled.f.shape),
+      derivative: toJson(v.derivative, d.result.raw.shape),
+      code,
+    });
+  });
+  return { cases, skipped };
+}
