@@ -9,9 +9,14 @@ export { compile } from "./api/compile.js";
 export type { CompileOptions, Compiled, VarInfo } from "./api/compile.js";
 
 // derivatives and their numeric check
-export { checkDerivative, differentiate } from "./api/differentiate.js";
+export { checkDerivative, derivativeValue, differentiate, renderIndex } from "./api/differentiate.js";
 export type { DifferentiateOptions, Differentiated, Rendered } from "./api/differentiate.js";
-export type { DerivativeKind, DerivativeResult, Layout } from "./diff/derive.js";
+export type { DerivativeForm, DerivativeKind, DerivativeResult, Layout } from "./diff/derive.js";
+
+// index (Einstein) notation for tensors
+export type { Factor, IndexForm, Level, Term } from "./diff/tensor.js";
+export { indexLatex, indexText, parseIndexText } from "./print/index-notation.js";
+export { evaluateIndexForm } from "./numeric/tensor-eval.js";
 export type { CheckOptions, CheckReport } from "./numeric/check.js";
 
 // the JSON request contract and its JSON Lines driver
@@ -28,6 +33,13 @@ export type {
   VarSpec,
 } from "./api/request.js";
 export { runJsonLines } from "./api/jsonl.js";
+
+// step-by-step derivations
+export { deriveSteps, derivation } from "./steps/derivation.js";
+export type { Derivation, DerivationStep, Step } from "./steps/derivation.js";
+export { stepsLatex, stepsText } from "./steps/format.js";
+export { verifyDerivation } from "./steps/verify.js";
+export type { StepsReport } from "./steps/verify.js";
 
 // errors
 export { InternalError, MatcalcError } from "./diagnostics/errors.js";

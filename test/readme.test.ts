@@ -13,7 +13,8 @@ const examples = [...readme.matchAll(/```\n\$ (.+)\n([\s\S]*?)```/g)].map((m) =>
 function run(cmd: string): { stdout: string; stderr: string; status: number | null } {
   const shell = cmd
     .replace(/\| npx matcalc /, "| node --import tsx src/cli/main.ts ")
-    .replace(/^matcalc /, "node --import tsx src/cli/main.ts ");
+    .replace(/^matcalc /, "node --import tsx src/cli/main.ts ")
+    .replace(/^npx tsx /, "node --import tsx ");
   const r = spawnSync("bash", ["-c", shell], { encoding: "utf8", cwd: new URL("..", import.meta.url).pathname });
   return { stdout: r.stdout, stderr: r.stderr, status: r.status };
 }

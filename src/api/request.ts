@@ -8,13 +8,15 @@ import type { CheckReport } from "../numeric/check.js";
 import type { Mat } from "../numeric/matrix.js";
 import type { ExternalVar } from "../shape/infer.js";
 import { type Dim, describeShape } from "../shape/shape.js";
-import { type Differentiated, checkDerivative, differentiate } from "./differentiate.js";
+import { type Step, deriveSteps } from "../steps/derivation.js";
+import { type Differentiated, checkDerivative, derivativeValue, differentiate, renderIndex } from "./differentiate.js";
+import { CODE_TARGETS, type CodeTarget, generateCode } from "../codegen/generate.js";
 
 /** Outputs a request can ask for besides the derivative itself. */
 export const EMITS = ["check", "differential", "index", "steps", "numpy", "jax", "torch", "ts"] as const;
 export type EmitName = (typeof EMITS)[number];
 /** Emits that are planned but not implemented yet: asking for one is an "unsupported" error. */
-const PLANNED: ReadonlySet<string> = new Set<EmitName>(["index", "steps", "numpy", "jax", "torch", "ts"]);
+const PLANNED: ReadonlySet<string> = new Set<EmitName>([]);
 
 /** Highest derivative order a request may ask for (keeps one request from running for minutes). */
 export const MAX_ORDER = 20;
@@ -69,6 +71,12 @@ export interface SuccessResponse extends DerivativeJson {
   readonly check?: CheckReport;
   /** df, linear in the differential of the variable; null for order > 1. */
   readonly differential?: { text: string; latex: string } | null;
+  /** The derivative in index (Einstein) notation, e.g. `df_ij/dX_kl = A_ik*B_lj` (emit "index"). */
+  readonly index?: { text: string; latex: string };
+  /** The derivation, step by step (emit "steps"). */
+  readonly steps?: Step[];
+  /** Source of a module evaluating the function and the derivative, per target asked for (emit "numpy", ...). */
+  readonly code?: Partial<Record<CodeTarget, string>>;
 }
 
 export interface ErrorJson {
@@ -192,9 +200,8 @@ export function evaluateAt(
     mats.set(v.name, fromJson(v.name, values[v.name], v.shape));
   }
   const env = { values: mats, dims: bindDims(c.vars.values(), mats) };
-  const raw = d.result.raw;
-  const [fv, dv] = evaluateNodes([c.f, raw], env) as [Mat, Mat];
-  return { value: toJson(fv, c.f.shape), derivativeValue: toJson(dv, raw.shape) };
+  const [fv] = evaluateNodes([c.f], env) as [Mat];
+  return { value: toJson(fv, c.f.shape), derivativeValue: toJson(derivativeValue(d, env), d.result.shape) };
 }
 
 /** Answers one request. Never throws: every problem becomes {ok: false, error}. */
@@ -218,6 +225,10 @@ export function handleRequest(req: unknown): Response {
     if (emit.has("differential")) {
       out.differential = d.differential ? { text: d.differential.text, latex: d.differential.latex } : null;
     }
+    if (emit.has("index")) out.index = renderIndex(d);
+    if (emit.has("steps")) out.steps = deriveSteps(d);
+    const targets = CODE_TARGETS.filter((t) => emit.has(t));
+    if (targets.length > 0) out.code = Object.fromEntries(targets.map((t) => [t, generateCode(d, t)]));
     return out as unknown as SuccessResponse;
   } catch (e) {
     return failure(id, e);

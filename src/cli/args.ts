@@ -2,6 +2,7 @@
 
 import { parseArgs } from "node:util";
 import { MAX_ORDER } from "../api/request.js";
+import { CODE_TARGETS } from "../codegen/generate.js";
 
 export type Format = "text" | "latex" | "json";
 
@@ -16,6 +17,10 @@ export interface DiffOptions {
   readonly format: Format;
   readonly check: boolean;
   readonly seed: number | undefined;
+  /** Print the derivation step by step. */
+  readonly steps: boolean;
+  /** Extra outputs asked for with --emit (absent when none): "index" prints the index (Einstein) form. */
+  readonly emit?: readonly string[];
 }
 
 export type Command =
@@ -77,11 +82,15 @@ const DIFF_OPTIONS = {
   format: { type: "string" },
   "no-check": { type: "boolean" },
   seed: { type: "string" },
+  steps: { type: "boolean" },
+  emit: { type: "string", multiple: true },
   help: { type: "boolean", short: "h" },
 } as const;
 
 /** Options that take a value: the argument after them is that value, never an expression. */
-const TAKES_VALUE = new Set(["--wrt", "--var", "--order", "--layout", "--format", "--seed"]);
+const TAKES_VALUE = new Set(["--wrt", "--var", "--order", "--layout", "--format", "--seed", "--emit"]);
+/** Names --emit accepts. */
+export const CLI_EMITS: readonly string[] = ["index", ...CODE_TARGETS];
 /** What an option looks like; anything else starting with '-' (like "-1/2*x'*x" or "-(a+b)") is an expression. */
 const OPTION_LIKE = /^--?[A-Za-z][A-Za-z0-9-]*(=.*)?$/s;
 
@@ -136,8 +145,21 @@ function parseDiff(args: readonly string[]): Command {
       format,
       check: !values["no-check"],
       seed: values.seed === undefined ? undefined : intOption("--seed", values.seed, 0, 2 ** 32 - 1),
+      steps: !!values.steps,
+      ...(values.emit ? { emit: emitOption(values.emit) } : {}),
     },
   };
+}
+
+/** --emit NAME (repeatable; NAME may also be a comma-separated list). */
+function emitOption(values: readonly string[]): string[] {
+  const names = values.flatMap((v) => v.split(",")).map((v) => v.trim());
+  for (const n of names) {
+    if (!CLI_EMITS.includes(n)) throw new UsageError(`--emit must be one of ${CLI_EMITS.join(", ")}, got '${n}'`, "diff");
+  }
+  const code = names.filter((n) => (CODE_TARGETS as readonly string[]).includes(n));
+  if (code.length > 1) throw new UsageError(`--emit: one code target at a time, got ${code.join(" and ")}`, "diff");
+  return names;
 }
 
 function intOption(name: string, text: string, min: number, max: number): number {

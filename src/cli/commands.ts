@@ -2,14 +2,17 @@
 // through an Io, return the exit code, and leave usage and internal errors to the caller (run.ts).
 
 import { compile, type Compiled } from "../api/compile.js";
-import { type Differentiated, checkDerivative, differentiateCompiled } from "../api/differentiate.js";
+import { type Differentiated, checkDerivative, differentiateCompiled, renderIndex } from "../api/differentiate.js";
 import { runJsonLines } from "../api/jsonl.js";
+import { CODE_TARGETS, type CodeTarget, generateCode } from "../codegen/generate.js";
 import { derivativeJson } from "../api/request.js";
 import { MatcalcError, toErrorInfo } from "../diagnostics/errors.js";
 import type { CheckReport } from "../numeric/check.js";
 import { type DiffOptions, UsageError } from "./args.js";
 import { type Painter, latexLine, prettyJson, textReport } from "./render.js";
 import { type CliSource, assemble, checkVars, formatCliError, localError } from "./source.js";
+import { type Step, deriveSteps } from "../steps/derivation.js";
+import { stepsLatex, stepsText } from "../steps/format.js";
 
 export interface Io {
   /** Writes one line (a newline is added) to stdout / stderr. */
@@ -67,8 +70,14 @@ export async function diffCommand(opts: DiffOptions, io: Io): Promise<number> {
   const text = opts.expr === "-" ? await io.readStdin() : opts.expr;
   const src = assemble(text, opts.vars);
   let result: Answer;
+  let steps: Step[] | null = null;
+  let index: { text: string; latex: string } | null = null;
+  let code: Partial<Record<CodeTarget, string>> | null = null;
   try {
     result = answer(src, opts.wrt, opts);
+    if (opts.steps) steps = deriveSteps(result.d);
+    if (opts.emit?.includes("index")) index = renderIndex(result.d);
+    for (const t of CODE_TARGETS) if (opts.emit?.includes(t)) code = { ...(code ?? {}), [t]: generateCode(result.d, t) };
   } catch (e) {
     if (e instanceof MatcalcError && e.code === "usage") throw new UsageError(e.message, "diff");
     if (!isUserError(e)) throw e;
@@ -78,11 +87,18 @@ export async function diffCommand(opts: DiffOptions, io: Io): Promise<number> {
   }
   const { d, check } = result;
   if (opts.format === "json") {
-    io.out(prettyJson({ id: null, ok: true, ...derivativeJson(d), ...(check ? { check } : {}) }));
+    io.out(prettyJson({ id: null, ok: true, ...derivativeJson(d), ...(check ? { check } : {}), ...(steps ? { steps } : {}), ...(index ? { index } : {}), ...(code ? { code } : {}) }));
+  } else if (code) {
+    // --emit numpy|jax|torch|ts: the module alone, ready to be redirected into a file
+    for (const source of Object.values(code)) io.out(source.trimEnd());
   } else if (opts.format === "latex") {
     io.out(latexLine(d));
+    if (index) io.out(index.latex);
+    if (steps) io.out(stepsLatex(steps));
   } else {
     io.out(textReport(d, check, io.outColors));
+    if (index) io.out(`  index form: ${index.text}`);
+    if (steps) io.out(stepsText(steps, (s) => io.outColors.paint("dim", s)));
   }
   if (check?.status === "FAIL") {
     io.err(`matcalc: check ${io.errColors.paint(["red", "bold"], "FAILED")}: ${check.message}`);

@@ -36,6 +36,7 @@ Examples:
   matcalc diff "logdet(X)" --wrt X --format latex          # (X^{-1})^T in LaTeX
   matcalc diff "norm2(A*x - b)^2" --wrt x                  # least squares: 2*A'*(A*x - b)
   matcalc diff "x'*A*x" --wrt x --order 2                  # Hessian: A + A'
+  matcalc diff "x'*A*x" --wrt x --emit numpy > quad.py      # code: evaluate(**values) -> (value, gradient)
   echo "sum(log(1 + exp(-y.*(X*w))))" | matcalc diff - --wrt w
   echo '{"id": 1, "expr": "x'"'"'*x", "wrt": "x"}' | matcalc json
 
@@ -55,12 +56,21 @@ Options:
   --format F           text (default), latex, or json (the same object as 'matcalc json')
   --no-check           skip the numeric check
   --seed N             seed of the numeric check's random values (default 1)
+  --steps              show the derivation step by step, in differentials (df = ... = tr(G'*dX)),
+                       one cited rule per step (LaTeX with --format latex, a "steps" list with json)
+  --emit index         also print the index (Einstein) form, e.g. df_ij/dX_kl = A_ik*B_lj
+  --emit numpy|jax|torch|ts
+                       print a module computing the function and the derivative together instead of the
+                       report: Python evaluate(**values) -> (value, derivative), or TypeScript
+                       evaluate(values) -> { value, derivative } (a "code" object with --format json)
   -h, --help           this text
 
 Examples:
   matcalc diff "x'*A*x" --wrt x
   matcalc diff "-1/2*logdet(S) - 1/2*(x-mu)'*inv(S)*(x-mu)" --var "S: spd(n)" --wrt S
   matcalc diff "A*x" --wrt x --layout denominator --format json
+  matcalc diff "logdet(X)" --wrt X --steps
+  matcalc diff "norm2(A*x - b)^2" --wrt x --emit numpy > least_squares.py
 `;
 
 export const JSON_HELP: string = `Usage: matcalc json
@@ -68,10 +78,12 @@ export const JSON_HELP: string = `Usage: matcalc json
 Reads one JSON request per line from stdin and writes one JSON response per line to stdout, in order.
 Request:  {"id": 1, "expr": "x'*A*x", "wrt": "x", "vars": {"A": {"shape": ["n", "n"], "props": ["symmetric"]}},
            "order": 1, "layout": "numerator", "values": {"x": [1, 2], "A": [[2, 1], [1, 3]]},
-           "emit": ["check", "differential"], "seed": 1}
+           "emit": ["check", "differential", "steps"], "seed": 1}
           (only expr and wrt are required; a flat array in values is a column vector)
 Success:  {"id": 1, "ok": true, "function": {...}, "derivative": {"text", "latex", "shape"}, "kind",
-           "convention", "assumptions", "notes", "value"?, "derivativeValue"?, "check"?, "differential"?}
+           "convention", "assumptions", "notes", "value"?, "derivativeValue"?, "check"?, "differential"?,
+           "steps"?: [{"rule", "text", "latex", "note"?}], "code"?: {"numpy"?, "jax"?, "torch"?, "ts"?}}
+          (emit "numpy", "jax", "torch" or "ts" returns the source of a module under code.<target>)
 Failure:  {"id": 1, "ok": false, "error": {"code": "syntax", "message": "...", "span": [start, end] | null}}
 Blank lines are skipped; a line that is not JSON gets a "usage" error, and processing always continues.
 `;

@@ -35,7 +35,8 @@ export function checkLine(r: CheckReport, p: Painter): string {
 export function textReport(d: Differentiated, check: CheckReport | null, p: Painter = PLAIN): string {
   const lines = [
     `f(${d.wrt}) = ${d.function.text}`,
-    p.paint("bold", `${leibniz(d.wrt, d.order)} = ${d.derivative.text}`),
+    // An answer in index notation is an equation already: df_ij/dX_kl = ...
+    p.paint("bold", d.result.form === "index" ? d.derivative.text : `${leibniz(d.wrt, d.order)} = ${d.derivative.text}`),
     p.paint("dim", `  ${d.convention}`),
   ];
   if (d.assumptions.length > 0) lines.push(p.paint("dim", `  assuming ${d.assumptions.join(", ")}`));
@@ -51,7 +52,7 @@ export function latexLine(d: Differentiated): string {
     d.order === 1
       ? `\\frac{\\partial f}{\\partial ${x}}`
       : `\\frac{\\partial^{${d.order}} f}{\\partial ${x}^{${d.order}}}`;
-  return `${lhs} = ${d.derivative.latex}`;
+  return d.result.form === "index" ? d.derivative.latex : `${lhs} = ${d.derivative.latex}`;
 }
 
 /** JSON.stringify(v, null, 2), with arrays of numbers and strings kept on one line: ["n", 1]. */
