@@ -24,7 +24,6 @@ const FN = {
 } as const satisfies Record<ElementwiseName, string | null>;
 
 const SYM = { exp: "jnp.exp", log: "jnp.log", sqrt: "jnp.sqrt" } as Record<string, string>;
-const DD = { exp: "_dd_exp", log: "_dd_log", sqrt: "_dd_sqrt" } as Record<string, string>;
 const GENERAL = {
   logm: ["jnp.log", "lambda w: 1 / w"],
   sqrtm: ["jnp.sqrt", "lambda w: 0.5 / jnp.sqrt(w)"],
@@ -119,22 +118,12 @@ export const JAX_RULES = {
       ? call("jnp.sum", `jnp.log(jnp.diag(${wrap(a[0]!, P.atom)}[0]))`)
       : (cx.helper("_lu_logdet"), call("_lu_logdet", a[0]!)),
   eigh: (_t, a) => call("jnp.linalg.eigh", a[0]!),
-  eighFun: (t, a, cx) => {
-    cx.helper("_sym_fun");
-    return call("_sym_fun", a[0]!, t.attr === "pow" ? `lambda w: w ** ${wrap(a[1]!, P.unary)}` : SYM[t.attr]!);
-  },
-  eighFrechet: (t, a, cx) => {
-    cx.helper("_sym_frechet");
-    if (t.attr === "pow") {
-      cx.helper("_dd_pow");
-      return call("_sym_frechet", a[0]!, `lambda w: _dd_pow(w, ${a[1]!.s})`, a[2]!);
-    }
-    cx.helper(DD[t.attr]!);
-    return call("_sym_frechet", a[0]!, DD[t.attr]!, a[1]!);
-  },
+  ...py.eighRules(SYM),
 } as const satisfies Record<LOp, Rule>;
 
 const HELPERS = {
+  ...py.EIGH_HELPERS,
+  ...py.arrayDividedDifferences("jnp"),
   _inputs: {
     code: `
 def _inputs(values, ndims):
@@ -198,49 +187,6 @@ def _eig_frechet(x, f, df, e):
     fw = f(w)
     dd = jnp.where(same, df(w)[None, :], (fw[:, None] - fw[None, :]) / jnp.where(same, 1, d))
     return jnp.real(v @ (dd * (vi @ e @ v)) @ vi)`,
-  },
-  _sym_fun: {
-    code: `
-def _sym_fun(eig, f):
-    # f(A) = V diag(f(w)) V' for symmetric A = V diag(w) V'
-    w, v = eig
-    return (v * f(w)) @ v.T`,
-  },
-  _sym_frechet: {
-    code: `
-def _sym_frechet(eig, dd, e):
-    # Daleckii-Krein: L_f(A, E) = V (D .* (V' E V)) V' with D the divided differences of f at the eigenvalues
-    w, v = eig
-    return v @ (dd(w) * (v.T @ e @ v)) @ v.T`,
-  },
-  _dd_exp: {
-    code: `
-def _dd_exp(w):
-    d = w[:, None] - w[None, :]
-    same = d == 0
-    return jnp.exp(w)[None, :] * jnp.where(same, 1.0, jnp.expm1(d) / jnp.where(same, 1.0, d))`,
-  },
-  _dd_log: {
-    code: `
-def _dd_log(w):
-    b = w[None, :]
-    d = w[:, None] - b
-    same = d == 0
-    return jnp.where(same, 1 / b, jnp.log1p(d / b) / jnp.where(same, 1.0, d))`,
-  },
-  _dd_sqrt: {
-    code: `
-def _dd_sqrt(w):
-    s = jnp.sqrt(w)
-    return 1 / (s[:, None] + s[None, :])`,
-  },
-  _dd_pow: {
-    code: `
-def _dd_pow(w, p):
-    b = w[None, :]
-    r = (w[:, None] - b) / b
-    same = r == 0
-    return b ** (p - 1) * jnp.where(same, p, jnp.expm1(p * jnp.log1p(r)) / jnp.where(same, 1.0, r))`,
   },
 } as const;
 

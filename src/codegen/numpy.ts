@@ -24,7 +24,6 @@ const FN = {
 } as const satisfies Record<ElementwiseName, string | null>;
 
 const SYM = { exp: "np.exp", log: "np.log", sqrt: "np.sqrt" } as Record<string, string>;
-const DD = { exp: "_dd_exp", log: "_dd_log", sqrt: "_dd_sqrt" } as Record<string, string>;
 
 const shapeArgs = (cx: Parameters<Rule>[2], r: string | number, c: string | number, rows1: boolean, cols1: boolean) =>
   rows1 ? cx.dim(c) : cols1 ? cx.dim(r) : `(${cx.dim(r)}, ${cx.dim(c)})`;
@@ -112,22 +111,12 @@ export const NUMPY_RULES = {
       ? call("np.sum", `np.log(np.diag(${wrap(a[0]!, P.atom)}[0]))`)
       : (cx.helper("_lu_logdet"), call("_lu_logdet", a[0]!)),
   eigh: (_t, a) => call("np.linalg.eigh", a[0]!),
-  eighFun: (t, a, cx) => {
-    cx.helper("_sym_fun");
-    return call("_sym_fun", a[0]!, t.attr === "pow" ? `lambda w: w ** ${wrap(a[1]!, P.unary)}` : SYM[t.attr]!);
-  },
-  eighFrechet: (t, a, cx) => {
-    cx.helper("_sym_frechet");
-    if (t.attr === "pow") {
-      cx.helper("_dd_pow");
-      return call("_sym_frechet", a[0]!, `lambda w: _dd_pow(w, ${a[1]!.s})`, a[2]!);
-    }
-    cx.helper(DD[t.attr]!);
-    return call("_sym_frechet", a[0]!, DD[t.attr]!, a[1]!);
-  },
+  ...py.eighRules(SYM),
 } as const satisfies Record<LOp, Rule>;
 
 const HELPERS = {
+  ...py.EIGH_HELPERS,
+  ...py.arrayDividedDifferences("np"),
   _inputs: {
     code: `
 def _inputs(values, ndims):
@@ -191,49 +180,6 @@ def _dsqrtm(x, e):
     s = scipy.linalg.sqrtm(x)
     return scipy.linalg.solve_sylvester(s, s, e)`,
     modules: ["scipy.linalg"],
-  },
-  _sym_fun: {
-    code: `
-def _sym_fun(eig, f):
-    # f(A) = V diag(f(w)) V' for symmetric A = V diag(w) V'
-    w, v = eig
-    return (v * f(w)) @ v.T`,
-  },
-  _sym_frechet: {
-    code: `
-def _sym_frechet(eig, dd, e):
-    # Daleckii-Krein: L_f(A, E) = V (D .* (V' E V)) V' with D the divided differences of f at the eigenvalues
-    w, v = eig
-    return v @ (dd(w) * (v.T @ e @ v)) @ v.T`,
-  },
-  _dd_exp: {
-    code: `
-def _dd_exp(w):
-    d = w[:, None] - w[None, :]
-    same = d == 0
-    return np.exp(w)[None, :] * np.where(same, 1.0, np.expm1(d) / np.where(same, 1.0, d))`,
-  },
-  _dd_log: {
-    code: `
-def _dd_log(w):
-    b = w[None, :]
-    d = w[:, None] - b
-    same = d == 0
-    return np.where(same, 1 / b, np.log1p(d / b) / np.where(same, 1.0, d))`,
-  },
-  _dd_sqrt: {
-    code: `
-def _dd_sqrt(w):
-    s = np.sqrt(w)
-    return 1 / (s[:, None] + s[None, :])`,
-  },
-  _dd_pow: {
-    code: `
-def _dd_pow(w, p):
-    b = w[None, :]
-    r = (w[:, None] - b) / b
-    same = r == 0
-    return b ** (p - 1) * np.where(same, p, np.expm1(p * np.log1p(r)) / np.where(same, 1.0, r))`,
   },
 } as const;
 

@@ -268,3 +268,79 @@ function checkNeeded(m: ModuleInfo, v: ModuleInfo["inputs"][number]): boolean {
 }
 
 export type { EmitContext };
+
+// ---------------------------------------------------------------- symmetric matrix functions (all Python targets)
+
+const DD = { exp: "_dd_exp", log: "_dd_log", sqrt: "_dd_sqrt" } as Record<string, string>;
+
+/** f(A) and Daleckii-Krein L_f(A, E) through a symmetric eigendecomposition, given the target's exp/log/sqrt. */
+export function eighRules(sym: Readonly<Record<string, string>>): { eighFun: Rule; eighFrechet: Rule } {
+  return {
+    eighFun: (t, a, cx) => {
+      cx.helper("_sym_fun");
+      return call("_sym_fun", a[0]!, t.attr === "pow" ? `lambda w: w ** ${wrap(a[1]!, P.unary)}` : sym[t.attr]!);
+    },
+    eighFrechet: (t, a, cx) => {
+      cx.helper("_sym_frechet");
+      if (t.attr === "pow") {
+        cx.helper("_dd_pow");
+        return call("_sym_frechet", a[0]!, `lambda w: _dd_pow(w, ${a[1]!.s})`, a[2]!);
+      }
+      cx.helper(DD[t.attr]!);
+      return call("_sym_frechet", a[0]!, DD[t.attr]!, a[1]!);
+    },
+  };
+}
+
+/** The helpers eighRules calls that read the same in every Python target. */
+export const EIGH_HELPERS = {
+  _sym_fun: {
+    code: `
+def _sym_fun(eig, f):
+    # f(A) = V diag(f(w)) V' for symmetric A = V diag(w) V'
+    w, v = eig
+    return (v * f(w)) @ v.T`,
+  },
+  _sym_frechet: {
+    code: `
+def _sym_frechet(eig, dd, e):
+    # Daleckii-Krein: L_f(A, E) = V (D .* (V' E V)) V' with D the divided differences of f at the eigenvalues
+    w, v = eig
+    return v @ (dd(w) * (v.T @ e @ v)) @ v.T`,
+  },
+} as const;
+
+/** Divided differences of exp, log, sqrt and w^p at the eigenvalues, in numpy or jax.numpy (ns). */
+export function arrayDividedDifferences(ns: "np" | "jnp") {
+  return {
+    _dd_exp: {
+      code: `
+def _dd_exp(w):
+    d = w[:, None] - w[None, :]
+    same = d == 0
+    return ${ns}.exp(w)[None, :] * ${ns}.where(same, 1.0, ${ns}.expm1(d) / ${ns}.where(same, 1.0, d))`,
+    },
+    _dd_log: {
+      code: `
+def _dd_log(w):
+    b = w[None, :]
+    d = w[:, None] - b
+    same = d == 0
+    return ${ns}.where(same, 1 / b, ${ns}.log1p(d / b) / ${ns}.where(same, 1.0, d))`,
+    },
+    _dd_sqrt: {
+      code: `
+def _dd_sqrt(w):
+    s = ${ns}.sqrt(w)
+    return 1 / (s[:, None] + s[None, :])`,
+    },
+    _dd_pow: {
+      code: `
+def _dd_pow(w, p):
+    b = w[None, :]
+    r = (w[:, None] - b) / b
+    same = r == 0
+    return b ** (p - 1) * ${ns}.where(same, p, ${ns}.expm1(p * ${ns}.log1p(r)) / ${ns}.where(same, 1.0, r))`,
+    },
+  } as const;
+}

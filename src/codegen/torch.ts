@@ -24,7 +24,6 @@ const FN = {
 } as const satisfies Record<ElementwiseName, string>;
 
 const SYM = { exp: "torch.exp", log: "torch.log", sqrt: "torch.sqrt" } as Record<string, string>;
-const DD = { exp: "_dd_exp", log: "_dd_log", sqrt: "_dd_sqrt" } as Record<string, string>;
 /** f and f' for the eig-based helpers of general (non-symmetric) arguments. */
 const GENERAL = {
   logm: ["torch.log", "lambda w: 1 / w"],
@@ -119,22 +118,11 @@ export const TORCH_RULES = {
       ? call("torch.sum", `torch.log(torch.diagonal(${a[0]!.s}))`)
       : (cx.helper("_lu_logdet"), call("_lu_logdet", a[0]!)),
   eigh: (_t, a) => call("torch.linalg.eigh", a[0]!),
-  eighFun: (t, a, cx) => {
-    cx.helper("_sym_fun");
-    return call("_sym_fun", a[0]!, t.attr === "pow" ? `lambda w: w ** ${wrap(a[1]!, P.unary)}` : SYM[t.attr]!);
-  },
-  eighFrechet: (t, a, cx) => {
-    cx.helper("_sym_frechet");
-    if (t.attr === "pow") {
-      cx.helper("_dd_pow");
-      return call("_sym_frechet", a[0]!, `lambda w: _dd_pow(w, ${a[1]!.s})`, a[2]!);
-    }
-    cx.helper(DD[t.attr]!);
-    return call("_sym_frechet", a[0]!, DD[t.attr]!, a[1]!);
-  },
+  ...py.eighRules(SYM),
 } as const satisfies Record<LOp, Rule>;
 
 const HELPERS = {
+  ...py.EIGH_HELPERS,
   _inputs: {
     code: `
 def _inputs(values, ndims):
@@ -225,20 +213,6 @@ def _eig_frechet(x, f, df, e):
     fw = f(w)
     dd = torch.where(same, df(w)[None, :].expand_as(d), (fw[:, None] - fw[None, :]) / d.masked_fill(same, 1))
     return (v @ (dd * (vi @ e.to(v.dtype) @ v)) @ vi).real`,
-  },
-  _sym_fun: {
-    code: `
-def _sym_fun(eig, f):
-    # f(A) = V diag(f(w)) V' for symmetric A = V diag(w) V'
-    w, v = eig
-    return (v * f(w)) @ v.T`,
-  },
-  _sym_frechet: {
-    code: `
-def _sym_frechet(eig, dd, e):
-    # Daleckii-Krein: L_f(A, E) = V (D .* (V' E V)) V' with D the divided differences of f at the eigenvalues
-    w, v = eig
-    return v @ (dd(w) * (v.T @ e @ v)) @ v.T`,
   },
   _dd_exp: {
     code: `
