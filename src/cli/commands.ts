@@ -139,6 +139,8 @@ export const DEMO: readonly DemoExample[] = [
   { title: "least squares", expr: "norm2(A*x - b)^2", wrt: "x" },
   { title: "logistic loss", expr: "sum(log(1 + exp(-y.*(X*w))))", wrt: "w" },
   { title: "Hessian of the quadratic form", expr: "x'*A*x", wrt: "x", order: 2 },
+  { title: "matrix exponential (Fréchet derivative)", expr: "tr(A*expm(X))", vars: ["X: symmetric(n)", "A: spd(n)"], wrt: "X" },
+  { title: "Jacobian of a matrix by a matrix (Kronecker form)", expr: "A*X*B", wrt: "X" },
 ];
 
 /** An argument as a POSIX shell would need it quoted. */

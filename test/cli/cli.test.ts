@@ -76,7 +76,9 @@ describe("matcalc", () => {
   it("demo runs every example and checks it", () => {
     const r = matcalc(["demo"]);
     expect(r.code).toBe(0);
-    expect(r.out.match(/check: PASS/g)).toHaveLength(8);
+    expect(r.out.match(/check: PASS/g)).toHaveLength(10);
+    expect(r.out).toContain("df/dX = dexpm(X, A)");
+    expect(r.out).toContain("df/dX = kron(B', A)");
     expect(r.out).toContain("$ matcalc diff \"-1/2*logdet(S) - 1/2*(x-mu)'*inv(S)*(x-mu)\" --var \"S: spd(n)\" --wrt S");
     expect(r.out).toContain("d^2f/dx^2 = A + A'");
     expect(r.err).toBe("");
