@@ -6,8 +6,7 @@
 // assertions. Every timing covers the whole public call, differentiate(source, {wrt, order}): parse, shape
 // inference, differentiation, simplification and printing of the derivative as text and LaTeX.
 //
-// Environment: BENCH_FULL=1 also runs the stress shapes of part (b) at 10 000 steps (minutes, see
-// docs/BENCHMARKS.md); BENCH_NO_SYMPY=1 skips part (c); PYTHON picks the interpreter (default python3).
+// Environment: BENCH_NO_SYMPY=1 skips part (c); PYTHON picks the interpreter (default python3).
 
 import { spawnSync } from "node:child_process";
 import { availableParallelism, cpus } from "node:os";
@@ -16,7 +15,6 @@ import { compile } from "../src/api/compile.js";
 import { differentiate, differentiateCompiled } from "../src/api/differentiate.js";
 import { IDENTITIES } from "../test/engine/identities.js";
 
-const FULL = process.env["BENCH_FULL"] === "1";
 const NO_SYMPY = process.env["BENCH_NO_SYMPY"] === "1";
 const PYTHON = process.env["PYTHON"] ?? "python3";
 
@@ -412,12 +410,10 @@ function runChains(): void {
     mixed,
   );
 
-  const sizes = FULL ? [10, 100, 1000, 2000, 4000, 10_000] : [10, 100, 1000, 2000, 4000];
+  const sizes = [10, 100, 1000, 2000, 4000, 10_000];
   const stress = (make: (K: number) => string) =>
     sizes.map((K) => measureChain(make(K), K, 200, 1, K >= 1000 ? 1 : 50));
-  console.log(
-    `\nStress shapes${FULL ? "" : " (10 000 steps only with BENCH_FULL=1: the elementwise chain then takes about a minute on 2 cores)"}:`,
-  );
+  console.log("\nStress shapes:");
   printChain("Elementwise chain: y(k) = sin(y(k-1)); f = sum(yK). The derivative is a product of K cosines.", stress(sinChain));
   printChain("Flat sum: sum(sin(1*x)) + sum(sin(2*x)) + ... + sum(sin(K*x)).", stress(flatSum));
   printChain(

@@ -224,7 +224,10 @@ export function derive(b: Builder, f: Node, wrt: Node, opts: DeriveOptions = {})
   const axes: Dim[] = [...fIdx.map((x) => dims.get(x)!), ...levels.flatMap((l) => l.idx.map((x) => dims.get(x)!))];
   const lhs = lhsText({ f: fIdx, levels });
   let convention: string;
-  if (kind === "gradient") convention = `gradient: same shape as ${wrt.name}, df = tr(G' d${wrt.name})`;
+  if (isScalarShape(f.shape) && !nonScalarWrt) {
+    // Both scalars: no axes to lay out, so no layout to name.
+    convention = order === 1 ? "ordinary derivative of a scalar by a scalar" : `ordinary derivative of order ${order} of a scalar by a scalar`;
+  } else if (kind === "gradient") convention = `gradient: same shape as ${wrt.name}, df = tr(G' d${wrt.name})`;
   else if (kind === "hessian" && !tensor) convention = "Hessian: H(i,j) = d2f / dx(i) dx(j)";
   else if (kind === "hessian") {
     convention = `Hessian: the tensor ${lhs}, as the matrix d2f/dvec(${wrt.name}) dvec(${wrt.name})' (vec stacks columns)`;

@@ -17,6 +17,14 @@ import { StructuralOrder } from "./order.js";
 
 const isNumDim = (d: Dim): d is number => typeof d === "number";
 
+/**
+ * Products (scalar `times`, elementwise `hadamard`) are flattened into one canonical sorted list, but only while
+ * the nested product has at most this many factors; a longer one stays a single factor. Without the bound, the
+ * forward differential of a chain y(k) = f(y(k-1)) re-sorts a list of k factors at every step (quadratic time
+ * and output); with it each step touches at most this many.
+ */
+const FLATTEN_LIMIT = 16;
+
 export class Builder {
   readonly store = new Store();
   readonly order = new StructuralOrder();
@@ -184,7 +192,11 @@ export class Builder {
     for (const t of terms) {
       invariant(sameShape(t.shape, shape), `add: shape mismatch ${t.shape} vs ${shape}`);
       if (t.op === "add") for (const a of t.args) flat.push(a);
-      else flat.push(t);
+      else if (t.op === "transpose" && t.args[0]!.op === "add") {
+        // (x + y)' among other terms: its terms join the sum transposed, so that x' + y' and (x + y)' meet
+        // (the sum is folded back under one transpose at the end when that shows fewer marks)
+        for (const a of t.args[0]!.args) flat.push(this.transpose(a));
+      } else flat.push(t);
     }
     // diag(a) + diag(b) = diag(a + b)
     const diagTerms = flat.filter((t) => this.splitCoef(t)[1].op === "diagm");
@@ -228,7 +240,26 @@ export class Builder {
     if (constant !== 0) out.push(this.num(constant));
     if (out.length === 0) return this.zeros(shape);
     if (out.length === 1) return out[0]!;
-    return this.store.intern("add", out, shape);
+    return this.sumOrTransposed(out, shape);
+  }
+
+  /**
+   * Choose between t1 + ... + tk and (t1' + ... + tk')': the form with fewer transpose marks, the sum itself on a
+   * tie (as transpose() distributes over a sum unless that adds marks). x' + y' is (x + y)', one node for one value.
+   */
+  private sumOrTransposed(terms: Node[], shape: Shape): Node {
+    const p = terms.reduce((s, t) => s + this.marks(t), 0);
+    const q = 1 + terms.reduce((s, t) => s + this.marksIfTransposed(t), 0);
+    if (q < p && !isScalarShape(shape)) {
+      const rev = terms.map((t) => this.transpose(t));
+      // Only when transposing back gives each term itself, so the printed form reads back as this node.
+      if (rev.every((t, i) => this.transpose(t) === terms[i] && t.op !== "add")) {
+        this.order.sort(rev);
+        const inner = this.store.intern("add", rev, [shape[1], shape[0]]);
+        return this.store.intern("transpose", [inner], shape);
+      }
+    }
+    return this.store.intern("add", terms, shape);
   }
 
   /** Terms with Fréchet derivatives at the same point merged into one (null when there is nothing to merge). */
@@ -289,7 +320,21 @@ export class Builder {
     while (stack.length > 0) {
       const f = stack.pop()!;
       if (f.op === "times") {
-        for (let i = f.args.length - 1; i >= 0; i--) stack.push(f.args[i]!);
+        if (f.args.length <= FLATTEN_LIMIT) {
+          for (let i = f.args.length - 1; i >= 0; i--) stack.push(f.args[i]!);
+          continue;
+        }
+        // A long product stays one factor (see FLATTEN_LIMIT), less its constant and its non-scalar factor.
+        let body = f.args;
+        if (body[0]!.op === "const") {
+          c *= body[0]!.num!;
+          body = body.slice(1);
+        }
+        if (!isScalarShape(f.shape)) {
+          stack.push(body[body.length - 1]!);
+          body = body.slice(0, -1);
+        }
+        scalars.push(body === f.args ? f : this.store.intern("times", body, SCALAR));
         continue;
       }
       if (f.op === "const") {
@@ -310,7 +355,7 @@ export class Builder {
     const rest: Node[] = [];
     for (const s of merged) {
       if (s.op === "const") c *= s.num!;
-      else if (s.op === "times") {
+      else if (s.op === "times" && s.args.length <= FLATTEN_LIMIT) {
         for (const a of s.args) {
           if (a.op === "const") c *= a.num!;
           else rest.push(a);
@@ -462,7 +507,7 @@ export class Builder {
         const [fb, fk] = this.powerOf(f);
         if (pb === fb && isSquare(f.shape)) {
           out.pop();
-          out.push(this.mpow(pb, pk + fk));
+          if (pk + fk !== 0) out.push(this.mpow(pb, pk + fk));
           continue;
         }
       }
@@ -471,9 +516,19 @@ export class Builder {
     return out;
   }
 
+  /** A chain factor as base^k: X^k, inv(X) = X^-1, inv(X)^k = X^-k, and transposes of these: (inv(X)^k)' = (X')^-k. */
   private powerOf(n: Node): [Node, number] {
-    if (n.op === "mpow") return [n.args[0]!, n.num!];
-    return [n, 1];
+    if (n.op === "transpose") {
+      const [b, k] = this.powerOf(n.args[0]!);
+      return k === 1 ? [n, 1] : [this.transpose(b), k];
+    }
+    let k = 1;
+    if (n.op === "mpow") {
+      k = n.num!;
+      n = n.args[0]!;
+    }
+    if (n.op === "inv") return [n.args[0]!, -k];
+    return [n, k];
   }
 
   /** Choose between P = f1*...*fk and (fk'*...*f1')': the form with fewer transpose marks (see transpose()). */
@@ -504,14 +559,14 @@ export class Builder {
     const scalars: Node[] = [];
     const elems: Node[] = [];
     for (const f of factors) {
-      if (f.op === "hadamard") for (const a of f.args) elems.push(a);
+      if (f.op === "hadamard" && f.args.length <= FLATTEN_LIMIT) for (const a of f.args) elems.push(a);
       else if (isScalarShape(f.shape)) scalars.push(f);
       else if (f.op === "times") {
         scalars.push(...f.args.slice(0, -1));
         // c*(P .* Q) .* R: the non-scalar factor may itself be a Hadamard product; flatten it too, or
         // (P .* Q) .* R would not be the same node as P .* Q .* R (and P .* P would not merge to P.^2).
         const big = f.args[f.args.length - 1]!;
-        if (big.op === "hadamard") for (const a of big.args) elems.push(a);
+        if (big.op === "hadamard" && big.args.length <= FLATTEN_LIMIT) for (const a of big.args) elems.push(a);
         else elems.push(big);
       } else {
         invariant(sameShape(f.shape, shape), "hadamard: shape mismatch");
@@ -971,6 +1026,9 @@ export class Builder {
         return this.diagm(this.pow(a.args[0]!, this.num(-1)));
       case "expm":
         return this.expm(this.neg(a.args[0]!));
+      // inv(X^k) = inv(X)^k, so that X*inv(X^2) meets inv(X)*inv(X) in a chain and cancels
+      case "mpow":
+        return this.mpow(this.inv(a.args[0]!), a.num!);
       default:
         break;
     }

@@ -4,6 +4,7 @@ import { compile } from "../../src/api/compile.js";
 import { checkDerivative, differentiate } from "../../src/api/differentiate.js";
 import { toText } from "../../src/print/text.js";
 import { MatcalcError } from "../../src/diagnostics/errors.js";
+import { topoOrder } from "../../src/ir/node.js";
 
 /** Run the whole pipeline; return the error code, or "ok". Anything but a MatcalcError fails the test. */
 function outcome(src: string, wrt: string): string {
@@ -36,6 +37,24 @@ describe("large and deep input through the whole pipeline", () => {
     const d = differentiate(`${"sin(".repeat(1500)}x${")".repeat(1500)}`, { wrt: "x" });
     // Shared subexpressions are named, so the answer grows linearly with the depth.
     expect(d.derivative.text.length).toBeLessThan(200_000);
+  });
+
+  test("a chain y(k) = sin(y(k-1)) keeps its products short and its derivative right", () => {
+    // The derivative is a product of K cosines; the builder flattens nested products only up to a bound, so
+    // every step of the forward differential touches a short list (linear, not quadratic, in K).
+    for (const decl of ["x: scalar", "x: vector"]) {
+      const K = 200;
+      const lines = [decl, "y1 = sin(x)"];
+      for (let k = 2; k <= K; k++) lines.push(`y${k} = sin(y${k - 1})`);
+      lines.push(decl === "x: scalar" ? `f = y${K}` : `f = sum(y${K})`);
+      const d = differentiate(lines.join("\n"), { wrt: "x" });
+      const widest = Math.max(
+        ...topoOrder([d.result.raw!]).filter((n) => n.op === "times" || n.op === "hadamard").map((n) => n.args.length),
+      );
+      expect(widest).toBeLessThan(40); // 200 if products were flattened without bound
+      const report = checkDerivative(d, { seed: 3 });
+      expect(report.status).toBe("PASS");
+    }
   });
 
   test("input over 1 MB is refused with too-large", () => {

@@ -23,7 +23,7 @@ const TABLE: readonly (readonly [string, string, number, string])[] = [
   ["tr(expm(X)*B)", "B", 1, "expm(X)'"],
   ["tr(expm(2*X))", "X", 1, "2*expm(2*X)'"],
   ["tr(expm(X)*expm(X))", "X", 1, "2*(expm(X)^2)'"],
-  ["tr(X*expm(X))", "X", 1, "expm(X)'*X' + expm(X)'"],
+  ["tr(X*expm(X))", "X", 1, "(X*expm(X) + expm(X))'"],
   ["logdet(expm(X))", "X", 1, "eye(n)"],
   ["det(expm(X))", "X", 1, "exp(tr(X))*eye(n)"],
   ["sum(expm(X))", "X", 1, "dexpm(X', ones(n))"],
