@@ -41,6 +41,10 @@ export { stepsLatex, stepsText } from "./steps/format.js";
 export { verifyDerivation } from "./steps/verify.js";
 export type { StepsReport } from "./steps/verify.js";
 
+// code generation
+export { CODE_TARGETS, generateCode } from "./codegen/generate.js";
+export type { CodeTarget } from "./codegen/generate.js";
+
 // errors
 export { InternalError, MatcalcError } from "./diagnostics/errors.js";
 export type { ErrorCode, Span } from "./diagnostics/errors.js";
