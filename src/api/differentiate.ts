@@ -4,7 +4,7 @@
 import { type DerivativeKind, type DerivativeResult, type Layout, derive } from "../diff/derive.js";
 import { frechetMeanings } from "../ir/matrix-functions.js";
 import type { Node } from "../ir/node.js";
-import { indexLatex, indexText } from "../print/index-notation.js";
+import { indexFormMeanings, indexLatex, indexText } from "../print/index-notation.js";
 import { toLatex } from "../print/latex.js";
 import { toText } from "../print/text.js";
 import { type CheckOptions, type CheckReport, check } from "../numeric/check.js";
@@ -79,7 +79,7 @@ export function differentiateCompiled(compiled: Compiled, opts: DifferentiateOpt
     order,
     layout: opts.layout ?? "numerator",
     assumptions: compiled.assumptions,
-    notes: [...(result.expr ? frechetMeanings(result.expr) : []), ...result.notes],
+    notes: [...(result.expr ? frechetMeanings(result.expr) : indexFormMeanings(result.index())), ...result.notes],
     convention: result.convention,
   };
 }

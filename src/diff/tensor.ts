@@ -1,10 +1,12 @@
 // Index (Einstein) notation for derivatives: a sum of terms, each a coefficient times factors that are IR
-// nodes with index slots (Kronecker deltas are eye nodes). Read off the differential like every other
+// nodes with index slots (Kronecker deltas are eye nodes; the tensor of a Fréchet derivative, which has no
+// matrix form, is its point X with four slots). Read off the differential like every other
 // derivative, simplified by contraction into matrix products, and turned back into matrix or Kronecker
 // notation when that exists; indices that do not appear on the left-hand side are summed (as numpy.einsum).
 
 import { MatcalcError, invariant } from "../diagnostics/errors.js";
 import type { Builder } from "../ir/builder.js";
+import { type FrechetOp, frechetParts } from "../ir/matrix-functions.js";
 import { type Node, topoOrder } from "../ir/node.js";
 import { type Dim, type Shape, isScalarShape, mulDims } from "../shape/shape.js";
 
@@ -12,10 +14,32 @@ export type Index = string;
 /** Index of the row axis and of the column axis of a factor; null for an axis of size 1. */
 export type Slots = readonly [Index | null, Index | null];
 
-export interface Factor {
-  readonly node: Node;
-  readonly slots: Slots;
+/** Index slots of a factor: a matrix's row and column, or the four axes of a Fréchet tensor. */
+export type FactorSlots = Slots | readonly [Index, Index, Index, Index];
+
+/**
+ * The tensor D_f(X) of a Fréchet derivative, L_f(X, E)_rc = D_f(X)_rcab E_ab: `op` is the Fréchet op of f and
+ * `p` the exponent of X^p (null otherwise). Its factor's node is X and its slots are (r, c, a, b).
+ */
+export interface FrechetTensor {
+  readonly op: FrechetOp;
+  readonly p: Node | null;
 }
+
+export interface Factor {
+  /** The matrix, or the point X of a Fréchet tensor. */
+  readonly node: Node;
+  readonly slots: FactorSlots;
+  /** Set when the factor is the tensor of a Fréchet derivative at `node`. */
+  readonly frechet?: FrechetTensor;
+}
+
+/** The size of a factor's axis (every axis of a Fréchet tensor has the size of its square X). */
+export function axisDim(f: Factor, axis: number): Dim {
+  return f.node.shape[f.frechet ? 0 : axis]!;
+}
+
+const withSlots = (f: Factor, slots: readonly (Index | null)[]): Factor => ({ ...f, slots: slots as unknown as FactorSlots });
 
 export interface Term {
   readonly coef: number;
@@ -46,7 +70,7 @@ export function summationDims(t: Term, free: ReadonlySet<Index>): Map<Index, Dim
   const m = new Map<Index, Dim>();
   for (const f of t.factors) {
     f.slots.forEach((x, axis) => {
-      if (x !== null && !free.has(x)) m.set(x, f.node.shape[axis]!);
+      if (x !== null && !free.has(x)) m.set(x, axisDim(f, axis));
     });
   }
   return m;
@@ -164,6 +188,23 @@ export function readIndexForm(b: Builder, lin: Node, dX: Node, out: Slots, wrt: 
         return times(read(L.args[0]!, r, null), delta(r, c, L.shape[0]));
       case "diagv":
         return read(L.args[0]!, r, r);
+      case "dexpm":
+      case "dlogm":
+      case "dsqrtm":
+      case "dpowm": {
+        // L_f(X, E)_rc = D_f(X)_rcab E_ab; the differential is linear in dX, so X and p do not depend on it.
+        const { x, p, e } = frechetParts(L);
+        if (x.hasD || p?.hasD) {
+          unsupported(
+            `index notation through ${L.op} with the direction inside its matrix argument is a second Fréchet derivative, ` +
+              "which is not supported yet",
+          );
+        }
+        const a = fresh(x.shape[0]);
+        const s = fresh(x.shape[1]);
+        invariant(r !== null && c !== null && a !== null && s !== null, "a Fréchet derivative of a 1 x 1 matrix");
+        return times(read(e, a, s), [{ node: x, slots: [r, c, a, s], frechet: { op: L.op, p } }]);
+      }
       default:
         return unsupported(
           `index notation through ${L.op} is not supported yet: its derivative is a linear map that has no factor form`,
@@ -205,6 +246,10 @@ export function simplifyTerm(b: Builder, t0: RawTerm, free: readonly Index[]): T
     scalars.push(typeof d === "number" ? b.num(d) : b.tr(b.eye(d)));
   };
   const push = (f: Factor) => {
+    if (f.frechet) {
+      fs.push(f);
+      return;
+    }
     let n = f.node;
     if (b.isZero(n)) {
       coef = 0;
@@ -256,7 +301,7 @@ export function simplifyTerm(b: Builder, t0: RawTerm, free: readonly Index[]): T
         return;
       }
     }
-    fs.push({ node: n, slots: f.slots });
+    fs.push({ node: n, slots: f.slots as Slots });
   };
   for (const f of t0.factors) push(f);
   if (coef === 0) return null;
@@ -267,9 +312,13 @@ export function simplifyTerm(b: Builder, t0: RawTerm, free: readonly Index[]): T
     return k;
   };
   const rename = (from: Index, to: Index) => {
-    fs = fs.map((f) => ({ node: f.node, slots: [f.slots[0] === from ? to : f.slots[0], f.slots[1] === from ? to : f.slots[1]] }));
+    fs = fs.map((f) => withSlots(f, f.slots.map((x) => (x === from ? to : x))));
   };
-  const flip = (f: Factor): Factor => ({ node: b.transpose(f.node), slots: [f.slots[1], f.slots[0]] });
+  // A matrix transposed; a Fréchet tensor at X' (L_f(X, E)' = L_f(X', E'), so D_f(X)_rcab = D_f(X')_crba).
+  const flip = (f: Factor): Factor => {
+    const s = f.slots;
+    return withSlots({ ...f, node: b.transpose(f.node) }, f.frechet ? [s[1]!, s[0]!, s[3]!, s[2]!] : [s[1]!, s[0]!]);
+  };
 
   for (let changed = true, rounds = 0; changed && coef !== 0; rounds++) {
     invariant(rounds < 10_000, "index form simplification does not terminate");
@@ -278,6 +327,7 @@ export function simplifyTerm(b: Builder, t0: RawTerm, free: readonly Index[]): T
     for (let i = 0; i < fs.length && !changed; i++) {
       const f = fs[i]!;
       const [p, q] = f.slots;
+      if (f.frechet) continue;
       if (f.node.op === "ones") {
         fs.splice(i, 1);
         f.slots.forEach((s, axis) => {
@@ -302,6 +352,7 @@ export function simplifyTerm(b: Builder, t0: RawTerm, free: readonly Index[]): T
     for (let i = 0; i < fs.length && !changed; i++) {
       for (let j = i + 1; j < fs.length && !changed; j++) {
         const [f, g] = [fs[i]!, fs[j]!];
+        if (f.frechet || g.frechet) continue;
         const same = f.slots[0] === g.slots[0] && f.slots[1] === g.slots[1];
         const crossed = f.slots[0] !== null && f.slots[1] !== null && f.slots[0] === g.slots[1] && f.slots[1] === g.slots[0];
         if ((!same && !crossed) || (f.node.op === "eye") !== (g.node.op === "eye")) continue;
@@ -310,24 +361,26 @@ export function simplifyTerm(b: Builder, t0: RawTerm, free: readonly Index[]): T
         const h = crossed ? flip(g) : g;
         fs = fs.filter((_, k) => k !== i && k !== j);
         if (f.node.op === "eye" && h.node.op === "eye") fs.push(f);
-        else push({ node: b.hadamard(f.node, h.node), slots: f.slots });
+        else push({ node: b.hadamard(f.node, h.node), slots: f.slots as Slots });
         changed = true;
       }
     }
     if (changed) continue;
-    // Summation indices: a pair in two factors is a matrix product; in one factor a trace; alone a sum.
+    // Summation indices: a pair in two factors is a matrix product; in one factor a trace; alone a sum. An
+    // index of a Fréchet tensor stays a summation.
     const seen = new Set<Index>();
     for (const f of fs) for (const s of f.slots) if (s !== null && !isFree(s)) seen.add(s);
     for (const s of seen) {
       const where: { fi: number; pos: 0 | 1 }[] = [];
       fs.forEach((f, fi) => f.slots.forEach((x, pos) => x === s && where.push({ fi, pos: pos as 0 | 1 })));
+      if (where.some((w) => fs[w.fi]!.frechet)) continue;
       if (where.length === 2 && where[0]!.fi !== where[1]!.fi) {
         const [w1, w2] = where as [{ fi: number; pos: 0 | 1 }, { fi: number; pos: 0 | 1 }];
         let F = fs[w1.fi]!;
         let G = fs[w2.fi]!;
         if (w1.pos === 0) F = flip(F);
         if (w2.pos === 1) G = flip(G);
-        const merged: Factor = { node: b.prod(F.node, G.node), slots: [F.slots[0], G.slots[1]] };
+        const merged: Factor = { node: b.prod(F.node, G.node), slots: [F.slots[0]!, G.slots[1]!] };
         fs = fs.filter((_, k) => k !== w1.fi && k !== w2.fi);
         push(merged);
         changed = true;
@@ -344,7 +397,7 @@ export function simplifyTerm(b: Builder, t0: RawTerm, free: readonly Index[]): T
         const { fi, pos } = where[0]!;
         let f = fs[fi]!;
         fs.splice(fi, 1);
-        const other = f.slots[1 - pos]!;
+        const other = f.slots[1 - pos] ?? null;
         if (other === null || (!isFree(other) && count(other) === 0)) {
           push({ node: b.sum(f.node), slots: [null, null] });
         } else {
@@ -358,8 +411,8 @@ export function simplifyTerm(b: Builder, t0: RawTerm, free: readonly Index[]): T
   }
   if (coef === 0) return null;
 
-  // Orientation: columns over rows for vectors; the form with fewer transpose marks for matrices; for a tie
-  // (or a symmetric factor), the slots in the order of the free indices.
+  // Orientation: columns over rows for vectors; the form with fewer transpose marks for matrices and Fréchet
+  // tensors (at X or X'); for a tie (or a symmetric factor), the first two slots in the order of the free indices.
   const rank = (x: Index | null) => (x === null ? -1 : isFree(x) ? free.indexOf(x) : free.length);
   fs = fs.map((f) => {
     const [p, q] = f.slots;
@@ -374,7 +427,9 @@ export function simplifyTerm(b: Builder, t0: RawTerm, free: readonly Index[]): T
   // Canonical order: by the first free index a factor carries, then by structure; then rename summations.
   const key = (f: Factor) => Math.min(...f.slots.map((x) => (x === null ? Infinity : isFree(x) ? free.indexOf(x) : free.length)));
   const isDelta = (f: Factor) => (f.node.op === "eye" ? 1 : 0);
-  fs.sort((x, y) => key(x) - key(y) || isDelta(x) - isDelta(y) || b.order.compare(x.node, y.node));
+  fs.sort(
+    (x, y) => key(x) - key(y) || isDelta(x) - isDelta(y) || b.order.compare(x.node, y.node) || compareTensors(b, x, y),
+  );
   const names = new Map<Index, Index>();
   const pool = [...SUMMATION].filter((ch) => !free.includes(ch));
   for (const f of fs) {
@@ -385,14 +440,24 @@ export function simplifyTerm(b: Builder, t0: RawTerm, free: readonly Index[]): T
       names.set(s, nm);
     }
   }
-  fs = fs.map((f) => ({ node: f.node, slots: f.slots.map((x) => (x !== null && names.has(x) ? names.get(x)! : x)) as unknown as Slots }));
+  fs = fs.map((f) => withSlots(f, f.slots.map((x) => (x !== null && names.has(x) ? names.get(x)! : x))));
   const scalar = scalars.length === 0 ? b.num(1) : b.timesList(scalars);
   const [c2, rest] = b.splitCoef(scalar);
   if (coef * c2 === 0) return null;
   return { coef: coef * c2, factors: fs, scalar: rest };
 }
 
-const termKey = (t: Term) => t.factors.map((f) => `${f.node.id}[${f.slots[0] ?? "."},${f.slots[1] ?? "."}]`).join(" ");
+/** Matrices before Fréchet tensors at the same node; tensors by op, then by exponent. */
+function compareTensors(b: Builder, x: Factor, y: Factor): number {
+  if (!x.frechet || !y.frechet) return (x.frechet ? 1 : 0) - (y.frechet ? 1 : 0);
+  if (x.frechet.op !== y.frechet.op) return x.frechet.op < y.frechet.op ? -1 : 1;
+  const [p, q] = [x.frechet.p, y.frechet.p];
+  return p && q ? b.order.compare(p, q) : 0;
+}
+
+const factorKey = (f: Factor) =>
+  `${f.frechet ? `${f.frechet.op}${f.frechet.p ? `^${f.frechet.p.id}` : ""}:` : ""}${f.node.id}[${f.slots.map((x) => x ?? ".").join(",")}]`;
+const termKey = (t: Term) => t.factors.map(factorKey).join(" ");
 
 /** Collect like terms (same factors: coefficients and scalars add up) and sort them canonically. */
 export function collect(b: Builder, terms: readonly Term[]): Term[] {
@@ -446,6 +511,7 @@ function factorsToMatrix(
   const vs: Node[] = [];
   let delta = false;
   for (const f of fs) {
+    if (f.frechet) return null;
     const [p, q] = f.slots;
     const is = (x: Index | null, want: Index | null) => x !== null && x === want;
     if (f.node.op === "eye" && p !== null && p !== q && ((is(p, row) && is(q, col)) || (is(p, col) && is(q, row)))) {

@@ -1,11 +1,24 @@
 // Index (Einstein) notation as text and LaTeX, and the text parsed back: `df_ij/dX_kl = A_ik*B_lj`, deltas
-// as delta(i,k); every index not on the left is summed. One module holds the notation's reader and writers.
+// as delta(i,k), the tensor of a Fréchet derivative as Dexpm(X)_ijkl (LaTeX [L_exp(X)]_{ijkl}); every index not
+// on the left is summed. One module holds the notation's reader and writers.
 
 import { MatcalcError } from "../diagnostics/errors.js";
 import type { Builder } from "../ir/builder.js";
-import type { Node } from "../ir/node.js";
+import { FRECHET_OF, type FrechetOp, MATRIX_FUNCTIONS, isFrechetOp } from "../ir/matrix-functions.js";
+import { type Node, topoOrder } from "../ir/node.js";
 import type { Dim } from "../shape/shape.js";
-import { type Index, type IndexForm, type Level, type RawTerm, type Slots, type Term, collect, simplifyTerm } from "../diff/tensor.js";
+import {
+  type Factor,
+  type FactorSlots,
+  type Index,
+  type IndexForm,
+  type Level,
+  type RawTerm,
+  type Slots,
+  type Term,
+  collect,
+  simplifyTerm,
+} from "../diff/tensor.js";
 import { latexName, toLatex } from "./latex.js";
 import { asFraction } from "./printer.js";
 import { toText } from "./text.js";
@@ -45,9 +58,20 @@ function closing(s: string, open: number): number {
   return -1;
 }
 
-const idxOf = (slots: Slots) => slots.filter((x) => x !== null).join("");
+const idxOf = (slots: FactorSlots) => slots.filter((x) => x !== null).join("");
 
-function factorText(node: Node, slots: Slots): string {
+/** The name of the tensor of a Fréchet derivative in text: Dexpm, Dlogm, Dsqrtm, Dpowm. */
+const tensorName = (op: FrechetOp) => `D${op.slice(1)}`;
+
+/** Dexpm(X), Dpowm(X, p): the tensor of a Fréchet derivative, without its indices. */
+function tensorText(f: Factor): string {
+  const args = [f.node, ...(f.frechet!.p ? [f.frechet!.p] : [])].map((n) => toText(n, PLAIN));
+  return `${tensorName(f.frechet!.op)}(${args.join(", ")})`;
+}
+
+function factorText(f: Factor): string {
+  const { node, slots } = f;
+  if (f.frechet) return `${tensorText(f)}_${idxOf(slots)}`;
   if (node.op === "eye") return `delta(${slots[0]},${slots[1]})`;
   if (node.op === "var" && !node.name!.includes("_")) return `${node.name}_${idxOf(slots)}`;
   const s = toText(node, PLAIN);
@@ -74,7 +98,7 @@ export function indexRhsText(t: IndexForm): string {
   };
   let out = "";
   t.terms.forEach((term, i) => {
-    const body = termParts(term, numText, sc, (f) => factorText(f.node, f.slots)).join("*");
+    const body = termParts(term, numText, sc, factorText).join("*");
     const neg = term.coef < 0;
     out += i === 0 ? (neg ? `-${body}` : body) : neg ? ` - ${body}` : ` + ${body}`;
   });
@@ -84,6 +108,37 @@ export function indexRhsText(t: IndexForm): string {
 /** The whole equation, e.g. `df_ij/dX_kl = A_ik*B_lj`. */
 export function indexText(t: IndexForm): string {
   return `${lhsText(t)} = ${indexRhsText(t)}`;
+}
+
+/**
+ * What the Fréchet operators of an index form mean, once per operator, and what each Fréchet tensor in it is
+ * (stated with the answer, as frechetMeanings does for answers in matrix notation).
+ */
+export function indexFormMeanings(t: IndexForm): string[] {
+  const nodes: Node[] = [];
+  const tensors = new Set<FrechetOp>();
+  for (const term of t.terms) {
+    nodes.push(term.scalar);
+    for (const f of term.factors) {
+      nodes.push(f.node);
+      if (f.frechet) {
+        tensors.add(f.frechet.op);
+        if (f.frechet.p) nodes.push(f.frechet.p);
+      }
+    }
+  }
+  const ops = new Set<FrechetOp>(tensors);
+  for (const n of topoOrder(nodes)) if (isFrechetOp(n.op)) ops.add(n.op);
+  const tensorMeaning = (op: FrechetOp) => {
+    const args = op === "dpowm" ? "X, p" : "X";
+    const D = `${tensorName(op)}(${args})`;
+    return (
+      `${D}_ijkl is the Fréchet derivative of ${FRECHET_OF[op] === "powm" ? "X^p" : FRECHET_OF[op]} at X as a tensor: ` +
+      `${op}(${args}, E)_ij = ${D}_ijkl*E_kl, summing over k and l`
+    );
+  };
+  const meanings = [...ops].sort().map((op) => MATRIX_FUNCTIONS[FRECHET_OF[op]].meaning);
+  return [...meanings, ...[...tensors].sort().map(tensorMeaning)];
 }
 
 // ---------------------------------------------------------------- LaTeX
@@ -96,8 +151,15 @@ function latexLhs(t: IndexForm): string {
   return `\\frac{${num}}{${den}}`;
 }
 
-function factorLatex(node: Node, slots: Slots): string {
+function factorLatex(f: Factor): string {
+  const { node, slots } = f;
   const idx = `_{${idxOf(slots)}}`;
+  if (f.frechet) {
+    // [L_f(X)]_{ijkl}: the entries of the linear map E -> L_f(X, E) (Higham's notation for the operator).
+    const { op, p } = f.frechet;
+    const sub = p ? `(\\cdot)^{${toLatex(p, PLAIN)}}` : MATRIX_FUNCTIONS[FRECHET_OF[op]].latexL;
+    return `\\left[L_{${sub}}\\left(${toLatex(node, PLAIN)}\\right)\\right]${idx}`;
+  }
   if (node.op === "eye") return `\\delta${idx}`;
   if (node.op === "var") {
     const n = latexName(node.name!);
@@ -119,7 +181,7 @@ export function indexLatex(t: IndexForm): string {
   };
   let out = "";
   t.terms.forEach((term, i) => {
-    const body = termParts(term, num, sc, (f) => factorLatex(f.node, f.slots)).join(" ");
+    const body = termParts(term, num, sc, factorLatex).join(" ");
     const neg = term.coef < 0;
     out += i === 0 ? (neg ? `-${body}` : body) : neg ? ` - ${body}` : ` + ${body}`;
   });
@@ -230,6 +292,10 @@ export function parseIndexText(b: Builder, text: string, compile: CompileExpr, f
       deltas.push({ term, p: m[1]!, q: m[2]! });
       return;
     }
+    if ((m = /^D(expm|logm|sqrtm|powm)\(/.exec(piece))) {
+      readTensor(piece, `d${m[1]}` as FrechetOp, m[0].length - 1, term);
+      return;
+    }
     let src = piece;
     let idx = "";
     if (piece.startsWith("(")) {
@@ -265,5 +331,22 @@ export function parseIndexText(b: Builder, text: string, compile: CompileExpr, f
     const slots = slotsFor(node, idx);
     slots.forEach((x, a) => x !== null && !dims.has(x) && dims.set(x, node.shape[a]!));
     term.factors.push({ node, slots });
+  }
+
+  /** Dexpm(X)_ijkl, Dpowm(X, p)_ijkl: the tensor of a Fréchet derivative (its parenthesis opens at `open`). */
+  function readTensor(piece: string, op: FrechetOp, open: number, term: RawTerm): void {
+    const close = closing(piece, open);
+    const name = tensorName(op);
+    const r = close < 0 ? null : /^_([a-z]{4})$/.exec(piece.slice(close + 1));
+    if (!r) bad(`'${piece}': ${name}(...) takes four indices, as in ${name}(X)_ijkl`);
+    const args = splitTop(piece.slice(open + 1, close), ",").map((a) => a.text);
+    if (args.length !== (op === "dpowm" ? 2 : 1)) bad(`'${piece}': ${name} takes ${op === "dpowm" ? "X and p" : "one matrix X"}`);
+    const x = compile(args[0]!);
+    const p = op === "dpowm" ? compile(args[1]!) : null;
+    if (x.shape[0] !== x.shape[1] || x.shape[0] === 1) bad(`'${piece}': ${name}(X) needs a square matrix X`);
+    if (p && !(p.shape[0] === 1 && p.shape[1] === 1)) bad(`'${piece}': the exponent of ${name}(X, p) must be a scalar`);
+    const slots = [...r[1]!] as [Index, Index, Index, Index];
+    for (const s of slots) if (!dims.has(s)) dims.set(s, x.shape[0]);
+    term.factors.push({ node: x, slots, frechet: { op, p } });
   }
 }

@@ -1,0 +1,187 @@
+import katex from "katex";
+import { describe, expect, test } from "vitest";
+import { compile, describeVar } from "../../src/api/compile.js";
+import { type Differentiated, checkDerivative, differentiate, renderIndex } from "../../src/api/differentiate.js";
+import { handleRequest } from "../../src/api/request.js";
+import { MatcalcError } from "../../src/diagnostics/errors.js";
+import type { IndexForm } from "../../src/diff/tensor.js";
+import { evaluateNodes } from "../../src/numeric/evaluate.js";
+import * as M from "../../src/numeric/matrix.js";
+import { evaluateIndexForm } from "../../src/numeric/tensor-eval.js";
+import { indexFormMeanings, indexText, parseIndexText } from "../../src/print/index-notation.js";
+
+// Derivatives through expm, logm, sqrtm and X^p in index notation: L_f(X, E)_ij = D_f(X)_ijkl E_kl, with the
+// tensor D_f(X) printed as Dexpm(X)_ijkl (text) and [L_exp(X)]_{ijkl} (LaTeX).
+
+// [expression, wrt, order, form, derivative text, index text (when it differs from the derivative text)]
+type Row = readonly [string, string, number, "matrix" | "index", string, string?];
+
+const ROWS: readonly Row[] = [
+  ["expm(X)", "X", 1, "index", "df_ij/dX_kl = Dexpm(X)_ijkl"],
+  ["logm(X)", "X", 1, "index", "df_ij/dX_kl = Dlogm(X)_ijkl"],
+  ["X: spd(n)\nlogm(X)", "X", 1, "index", "df_ij/dX_kl = 1/2*Dlogm(X)_ijkl + 1/2*Dlogm(X)_ijlk"],
+  ["X: spd(n)\nsqrtm(X)", "X", 1, "index", "df_ij/dX_kl = 1/2*Dsqrtm(X)_ijkl + 1/2*Dsqrtm(X)_ijlk"],
+  ["sqrtm(X)", "X", 1, "index", "df_ij/dX_kl = Dsqrtm(X)_ijkl"],
+  ["X^0.5", "X", 1, "index", "df_ij/dX_kl = Dsqrtm(X)_ijkl"],
+  ["X^0.3", "X", 1, "index", "df_ij/dX_kl = Dpowm(X, 0.3)_ijkl"],
+  ["p: scalar\nX: spd(n)\nX^p", "X", 1, "index", "df_ij/dX_kl = 1/2*Dpowm(X, p)_ijkl + 1/2*Dpowm(X, p)_ijlk"],
+  ["X: symmetric(n)\nexpm(X)", "X", 1, "index", "df_ij/dX_kl = 1/2*Dexpm(X)_ijkl + 1/2*Dexpm(X)_ijlk"],
+  // compositions: the direction's own index form is read recursively
+  ["A*expm(X)*B", "X", 1, "index", "df_ij/dX_kl = A_ip*B_qj*Dexpm(X)_pqkl"],
+  ["expm(X).*Y", "X", 1, "index", "df_ij/dX_kl = Dexpm(X)_ijkl*Y_ij"],
+  ["expm(A*X*B)", "X", 1, "index", "df_ij/dX_kl = Dexpm(A*X*B)_ijpq*A_pk*B_lq"],
+  ["expm(X)*X", "X", 1, "index", "df_ij/dX_kl = Dexpm(X)_ipkl*X_pj + expm(X)_ik*delta(j,l)"],
+  ["logm(X)*X", "X", 1, "index", "df_ij/dX_kl = Dlogm(X)_ipkl*X_pj + logm(X)_ik*delta(j,l)"],
+  [
+    "X: spd(n)\nsqrtm(X)*A*sqrtm(X)",
+    "X",
+    1,
+    "index",
+    "df_ij/dX_kl = 1/2*Dsqrtm(X)_ipkl*(A*sqrtm(X))_pj + 1/2*Dsqrtm(X)_iplk*(A*sqrtm(X))_pj + " +
+      "1/2*(sqrtm(X)*A)_ip*Dsqrtm(X)_jpkl + 1/2*(sqrtm(X)*A)_ip*Dsqrtm(X)_jplk",
+  ],
+  ["expm(A*logm(X))", "X", 1, "index", "df_ij/dX_kl = Dexpm(A*logm(X))_ijpq*Dlogm(X)_rqkl*A_pr"],
+  // L_f(X, E)' = L_f(X', E'): the tensor at X rather than X'
+  ["expm(X')", "X", 1, "index", "df_ij/dX_kl = Dexpm(X)_jikl"],
+  ["diag(expm(X))", "X", 1, "index", "df_i/dX_jk = Dexpm(X)_iijk"],
+  ["sum(expm(X))*B", "X", 1, "index", "df_ij/dX_kl = B_ij*Dexpm(X)_pqkl"],
+  // the variable inside the direction only
+  ["dexpm(A, X*B)", "X", 1, "index", "df_ij/dX_kl = Dexpm(A)_ijkp*B_lp"],
+  // vector variables
+  ["expm(x*x')", "x", 1, "index", "df_ij/dx_k = Dexpm(x*x')_ijkp*x_p + Dexpm(x*x')_ijpk*x_p"],
+  ["b: vector(n)\nexpm(x*x')*b", "x", 1, "index", "df_i/dx_j = Dexpm(x*x')_ipjq*b_p*x_q + Dexpm(x*x')_ipqj*b_p*x_q"],
+  // a Hessian whose gradient (expm(X)') needs only the first Fréchet derivative
+  ["tr(expm(X))", "X", 2, "index", "d2f/dX_ij dX_kl = Dexpm(X)_jikl"],
+  // gradients and scalar parameters stay in matrix notation; their index form has the tensor
+  ["tr(A*expm(X))", "X", 1, "matrix", "dexpm(X', A')", "df/dX_ij = Dexpm(X)_pqij*A_qp"],
+  ["t: scalar\nexpm(t*A)", "t", 1, "matrix", "expm(t*A)*A", "df_ij/dt = (expm(t*A)*A)_ij"],
+  ["t: scalar\nexpm(t*A + B)", "t", 1, "matrix", "dexpm(B + t*A, A)", "df_ij/dt = dexpm(B + t*A, A)_ij"],
+];
+
+const declsOf = (d: Differentiated) => [...d.compiled.vars.values()].map((v) => describeVar(v)).join("\n");
+const compileIn = (d: Differentiated) => (src: string) => compile(`${declsOf(d)}\n${src}`, { builder: d.compiled.b }).f;
+const shapeOf = (t: IndexForm) =>
+  t.terms.map((term) => [term.coef, term.scalar, term.factors.map((f) => [f.node, f.frechet?.op, f.frechet?.p, ...f.slots])]);
+
+describe("index notation through Fréchet derivatives", () => {
+  const rows = ROWS.map(([expr, wrt, order, form, text, index]) => ({ expr, wrt, order, form, text, index: index ?? text }));
+  test.each(rows)("$expr  d/d$wrt (order $order)", ({ expr, wrt, order, form, text, index }) => {
+    const d = differentiate(expr, { wrt, order });
+    expect(d.result.form).toBe(form);
+    expect(d.derivative.text).toBe(text);
+    const idx = renderIndex(d);
+    expect(idx.text).toBe(index);
+
+    const report = checkDerivative(d, { seed: 7 });
+    expect(report.status, report.message).toBe("PASS");
+
+    // the text parses back to the same index form
+    const back = parseIndexText(d.compiled.b, idx.text, compileIn(d), d.compiled.f.shape);
+    expect(indexText(back)).toBe(idx.text);
+    expect(shapeOf(back)).toEqual(shapeOf(d.result.index()));
+
+    expect(() => katex.renderToString(idx.latex, { throwOnError: true })).not.toThrow();
+    expect(() => katex.renderToString(d.derivative.latex, { throwOnError: true })).not.toThrow();
+  });
+
+  test("LaTeX: the tensor is [L_f(X)]_{ijkl}, after L_f(X, E)", () => {
+    const lhs = "\\frac{\\partial f_{ij}}{\\partial X_{kl}} = ";
+    const latex = (src: string) => renderIndex(differentiate(src, { wrt: "X" })).latex;
+    expect(latex("expm(X)")).toBe(`${lhs}\\left[L_{\\exp}\\left(X\\right)\\right]_{ijkl}`);
+    expect(latex("A*logm(X)*B")).toBe(`${lhs}A_{ip} B_{qj} \\left[L_{\\log}\\left(X\\right)\\right]_{pqkl}`);
+    expect(latex("sqrtm(X)")).toBe(`${lhs}\\left[L_{\\sqrt{\\cdot}}\\left(X\\right)\\right]_{ijkl}`);
+    expect(latex("X^0.3")).toBe(`${lhs}\\left[L_{(\\cdot)^{0.3}}\\left(X\\right)\\right]_{ijkl}`);
+    expect(latex("expm(A*X)")).toBe(`${lhs}\\left[L_{\\exp}\\left(A X\\right)\\right]_{ijpl} A_{pk}`);
+  });
+
+  test("the tensor's value: its contraction with E is the Fréchet derivative in the direction E", () => {
+    for (const [src, frechet] of [
+      ["expm(X)", "dexpm(X, E)"],
+      ["X: spd(n)\nlogm(X)", "dlogm(X, (E + E')/2)"],
+      ["sqrtm(X)", "dsqrtm(X, E)"],
+      ["p: scalar\nX^p", "dpowm(X, p, E)"],
+    ] as const) {
+      const d = differentiate(src, { wrt: "X" });
+      const n = 3;
+      const mat = (f: (i: number, j: number) => number) => {
+        const m = M.zeros(n, n);
+        for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) m.data[i * n + j] = f(i, j);
+        return m;
+      };
+      const X = mat((i, j) => (i === j ? 2 + i : 0.3 * Math.sin(i + 2 * j)) + (src.includes("spd") ? 0.3 * Math.sin(i + 2 * j) : 0));
+      const values = new Map<string, M.Mat>([
+        ["X", src.includes("spd") ? M.symmetrize(X) : X],
+        ["E", mat((i, j) => Math.cos(3 * i + j))],
+        ["p", M.fromRows([[0.7]])],
+      ]);
+      const env = { values, dims: new Map([["n", n]]) };
+      const J = evaluateIndexForm(d.result.index(), env);
+      const c = compile(`${declsOf(d)}\nE: matrix(n)\n${frechet}`);
+      const L = evaluateNodes([c.f], env)[0]!;
+      const vec = (m: M.Mat) => {
+        const v = M.zeros(n * n, 1);
+        for (let j = 0; j < n; j++) for (let i = 0; i < n; i++) v.data[i + n * j] = m.data[i * n + j]!;
+        return v;
+      };
+      expect(M.maxAbs(M.sub(M.matmul(J, vec(values.get("E")!)), vec(L))), src).toBeLessThan(1e-10);
+    }
+  });
+
+  test("the answer's notes say what the tensor and the operator mean", () => {
+    const notes = indexFormMeanings(differentiate("A*expm(X)*B", { wrt: "X" }).result.index());
+    expect(notes).toHaveLength(2);
+    expect(notes[0]).toMatch(/^dexpm\(X, E\) is the Fréchet derivative of expm at X in the direction E/);
+    expect(notes[1]).toBe(
+      "Dexpm(X)_ijkl is the Fréchet derivative of expm at X as a tensor: dexpm(X, E)_ij = Dexpm(X)_ijkl*E_kl, summing over k and l",
+    );
+    const pow = indexFormMeanings(differentiate("p: scalar\nX^p*logm(X)", { wrt: "X" }).result.index());
+    expect(pow.map((s) => s.slice(0, 6))).toEqual(["dlogm(", "dpowm(", "Dlogm(", "Dpowm("]);
+    expect(pow[3]).toBe(
+      "Dpowm(X, p)_ijkl is the Fréchet derivative of X^p at X as a tensor: dpowm(X, p, E)_ij = Dpowm(X, p)_ijkl*E_kl, summing over k and l",
+    );
+    expect(indexFormMeanings(differentiate("A*X*B", { wrt: "X" }).result.index())).toEqual([]);
+  });
+
+  test("second Fréchet derivatives stay a coded unsupported error", () => {
+    for (const [src, wrt] of [
+      ["tr(A*expm(X))", "X"],
+      ["X: spd(n)\ntr(A*logm(X))", "X"],
+      ["t: scalar\ntr(A*expm(t*B + C))", "t"],
+      ["x'*sqrtm(A + x*x')*x", "x"],
+    ] as const) {
+      let err: unknown = null;
+      try {
+        differentiate(src, { wrt, order: 2 });
+      } catch (e) {
+        err = e;
+      }
+      expect(err, src).toBeInstanceOf(MatcalcError);
+      expect((err as MatcalcError).code, src).toBe("unsupported");
+    }
+  });
+
+  test("tensor text that does not parse is a coded syntax error", () => {
+    const d = differentiate("expm(X)", { wrt: "X" });
+    for (const bad of [
+      "df_ij/dX_kl = Dexpm(X)_ijk",
+      "df_ij/dX_kl = Dexpm(X)",
+      "df_ij/dX_kl = Dexpm(X, 2)_ijkl",
+      "df_ij/dX_kl = Dpowm(X)_ijkl",
+      "df_ij/dX_kl = Dexpm(X*ones(n, 2))_ijkl",
+    ]) {
+      expect(() => parseIndexText(d.compiled.b, bad, compileIn(d), d.compiled.f.shape), bad).toThrow(MatcalcError);
+    }
+  });
+
+  test("JSON API: the answer, its values and its check", () => {
+    const r = handleRequest({ expr: "expm(X)", wrt: "X", emit: ["index", "check"], values: { X: [[1, 2], [0, 1]] } });
+    expect(r.ok).toBe(true);
+    if (!r.ok) return;
+    expect(r.derivative.text).toBe("df_ij/dX_kl = Dexpm(X)_ijkl");
+    expect(r.check?.status).toBe("PASS");
+    // X = I + N with N^2 = 0: L(X, E) = e*(E + (N*E + E*N)/2 + N*E*N/6); column (k, l) = (1, 0) is
+    // E = e_1 e_0', for which L/e = [1, 2/3; 1, 1], rows (i, j) first index fastest
+    const col = (r.derivativeValue as number[][]).map((row) => row[1]! / Math.E);
+    expect(col.map((v) => Math.round(v * 1e9) / 1e9)).toEqual([1, 1, Math.round((2 / 3) * 1e9) / 1e9, 1]);
+  });
+});
