@@ -147,8 +147,13 @@ function latexLhs(t: IndexForm): string {
   const k = t.levels.length;
   const sub = (idx: readonly Index[]) => (idx.length > 0 ? `_{${idx.join("")}}` : "");
   const num = `\\partial${k > 1 ? `^{${k}}` : ""} f${sub(t.f)}`;
-  const den = t.levels.map((l: Level) => `\\partial ${latexName(l.name)}${sub(l.idx)}`).join("\\,");
+  const den = t.levels.map((l: Level) => `\\partial ${subscriptable(latexName(l.name))}${sub(l.idx)}`).join("\\,");
   return `\\frac{${num}}{${den}}`;
+}
+
+/** A name that already carries a subscript (X_{1}) in parentheses, so index subscripts can follow. */
+function subscriptable(n: string): string {
+  return n.includes("_") ? `\\left(${n}\\right)` : n;
 }
 
 function factorLatex(f: Factor): string {
@@ -161,10 +166,7 @@ function factorLatex(f: Factor): string {
     return `\\left[L_{${sub}}\\left(${toLatex(node, PLAIN)}\\right)\\right]${idx}`;
   }
   if (node.op === "eye") return `\\delta${idx}`;
-  if (node.op === "var") {
-    const n = latexName(node.name!);
-    return n.includes("_") ? `\\left(${n}\\right)${idx}` : `${n}${idx}`;
-  }
+  if (node.op === "var") return `${subscriptable(latexName(node.name!))}${idx}`;
   return `\\left(${toLatex(node, PLAIN)}\\right)${idx}`;
 }
 

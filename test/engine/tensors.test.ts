@@ -180,6 +180,8 @@ describe("index form of every derivative", () => {
       ["X'", "X", 1, "\\frac{\\partial f_{ij}}{\\partial X_{kl}} = \\delta_{il} \\delta_{jk}"],
       ["X: symmetric(n)\nlogdet(X)", "X", 2, null],
       ["b: vector(n)\ninv(A + x*x')*b", "x", 1, null],
+      // a variable whose name already has a subscript is parenthesized before the index subscript
+      ["X_2 .* A*X_2", "X_2", 1, "\\frac{\\partial f_{ij}}{\\partial \\left(X_{2}\\right)_{kl}} = A_{il} \\delta_{ik} \\left(X_{2}\\right)_{lj} + \\left(A \\odot X_{2}\\right)_{ik} \\delta_{jl}"],
     ] as const;
     for (const [expr, wrt, order, want] of cases) {
       const d = differentiate(expr, { wrt, order });
