@@ -5,16 +5,18 @@ import type { Differentiated } from "../api/differentiate.js";
 import { MatcalcError } from "../diagnostics/errors.js";
 import { pullback } from "../diff/adjoint.js";
 import { jacobianOf } from "../diff/jacobian.js";
+import type { IndexForm } from "../diff/tensor.js";
 import type { Builder } from "../ir/builder.js";
 import { substitute } from "../ir/construct.js";
 import { type Node, topoOrder } from "../ir/node.js";
 import { OPS } from "../ir/ops.js";
+import { indexLatex, indexRhsText, lhsText } from "../print/index-notation.js";
 import { latexName } from "../print/latex.js";
 import { isScalarShape } from "../shape/shape.js";
 import { Expander } from "./expand.js";
 import { gradientForm, jacobianForm, leftFactor, present, rawMul, scalarForm } from "./forms.js";
 import { Notation, differentialLast } from "./notation.js";
-import { HIGHAM, MAGNUS_NEUDECKER as MN } from "./rules.js";
+import { HIGHAM, MAGNUS_NEUDECKER as MN, STEP_RULES } from "./rules.js";
 
 /** One step of a derivation: an equality, the rule that gives it, and a note (the rule's formula and source). */
 export interface Step {
@@ -24,16 +26,22 @@ export interface Step {
   readonly note?: string;
 }
 
-/** A step with both sides as IR: placeholders stand for differentials d(u) not written out yet. */
+/**
+ * A step with both sides as IR: placeholders stand for differentials d(u) not written out yet. The right side
+ * of a step in index notation is an index form, the tensor J matricized as dvec(f)/dvec(X) (vec stacking columns).
+ */
 export interface DerivationStep extends Step {
   readonly lhs: Node;
-  readonly rhs: Node;
+  readonly rhs: Node | IndexForm;
   /**
-   * How the sides compare when the right one is a Kronecker-form matrix J: "vec", vec(lhs) = J*vec(dX);
-   * "vec-quadratic", lhs = vec(dX)'*J*vec(dX). Absent: lhs = rhs.
+   * How the sides compare when the right one is a Kronecker-form matrix or an index form J: "vec",
+   * vec(lhs) = J*vec(dX); "vec-quadratic", lhs = vec(dX)'*J*vec(dX). Absent: lhs = rhs.
    */
   readonly readOff?: "vec" | "vec-quadratic";
 }
+
+/** Is the right side of a step an index form (rather than a node)? */
+export const isIndexForm = (rhs: Node | IndexForm): rhs is IndexForm => "terms" in rhs;
 
 export interface Derivation {
   readonly steps: readonly DerivationStep[];
@@ -82,7 +90,7 @@ class Writer {
     return last !== undefined && last.text.endsWith(` = ${this.nota.text(n)}`);
   }
 
-  push(rule: string, lhs: Side, shown: Node | Side, check: { lhs: Node; rhs: Node; readOff?: "vec" | "vec-quadratic" }, note?: string): void {
+  push(rule: string, lhs: Side, shown: Node | Side, check: { lhs: Node; rhs: Node | IndexForm; readOff?: "vec" | "vec-quadratic" }, note?: string): void {
     const s = "text" in shown ? shown : this.nota.show(shown);
     this.chars += s.text.length + s.latex.length;
     if (this.chars > MAX_DERIVATION_CHARS) {
@@ -240,6 +248,75 @@ function kroneckerJacobian(cx: Context, d: Differentiated, left: Node, raw: Node
   );
 }
 
+/** An entry of the variable's differential, dX_kl (dx_k for a vector). */
+function entry(x: string, idx: readonly string[]): Side {
+  const sub = idx.join("");
+  const name = latexName(x);
+  return {
+    text: x.includes("_") ? `(d${x})_${sub}` : `d${x}_${sub}`,
+    latex: name.includes("_") ? `\\left(\\mathrm{d}${name}\\right)_{${sub}}` : `\\mathrm{d}${name}_{${sub}}`,
+  };
+}
+
+/**
+ * A derivative in index notation only: the differential entry by entry, its coefficient of dX_kl read off
+ * (df_ij = J_ijkl*dX_kl; d^2f = J_ijkl*dX_ij*dX_kl for a Hessian), then J, exactly as the answer writes it.
+ * Both steps are checked as vec(df) = J*vec(dX) (vec(dX)'*J*vec(dX)), J the index form evaluated by summation.
+ */
+function indexNotation(cx: Context, form: IndexForm, written: Node, left: Node, layout: Differentiated["layout"]): void {
+  const { w } = cx;
+  const x = cx.wrt.name!;
+  const props = cx.wrt.props ?? [];
+  const hess = form.levels.length === 2;
+  const fi = form.f.join("");
+  const entries = form.levels.map((l) => entry(x, l.idx));
+  const all = `${fi}${form.levels.map((l) => l.idx.join("")).join("")}`;
+  const times = entries.map((e) => e.text).join("*");
+  const check = { lhs: left, rhs: form, readOff: hess ? ("vec-quadratic" as const) : ("vec" as const) };
+  const latex = indexLatex(form);
+  const at = latex.indexOf(" = ");
+  const rhs: Side = { text: indexRhsText(form), latex: latex.slice(at + 3) };
+  if (form.terms.length > 0) {
+    const ids = new Set<string>();
+    for (const n of topoOrder([written])) {
+      // A product of two differentials (in d^2f) is linear in each: the identity is that of one.
+      const first = n.args.findIndex((a) => a.hasD);
+      const r = n.hasD && n.op !== "dvar" ? STEP_RULES[n.op](n, n.args.map((_, i) => i === first)) : null;
+      if (r?.index) ids.add(r.index);
+    }
+    const last = form.levels[form.levels.length - 1]!.idx;
+    const generic = ["p", "q"].slice(0, last.length);
+    const deltas = generic.map((g, a) => `delta(${g},${last[a]})`).join("*");
+    const [kl, lk] = [entry(x, ["k", "l"]).text, entry(x, ["l", "k"]).text];
+    const structure = props.includes("diagonal")
+      ? `; d${x} is diagonal: ${kl} is taken as delta(k,l)*${kl}`
+      : props.includes("symmetric") || props.includes("spd")
+        ? `; d${x} is symmetric: ${kl} is taken as (${kl} + ${lk})/2`
+        : "";
+    const several = form.terms.length > 1;
+    w.push(
+      "index notation",
+      hess ? nthDifferential(2) : { text: `df${fi ? `_${fi}` : ""}`, latex: `\\mathrm{d}f${fi ? `_{${fi}}` : ""}` },
+      {
+        text: `${several ? `(${rhs.text})` : rhs.text}*${times}`,
+        latex: `${several ? `\\left(${rhs.latex}\\right)` : rhs.latex} ${entries.map((e) => e.latex).join(" ")}`,
+      },
+      check,
+      `${[...ids].join(", ")}${ids.size > 0 ? "; " : ""}${entry(x, generic).text} = ${deltas}*${entries[entries.length - 1]!.text}: ` +
+        `every term is a coefficient times ${times}, summing over every index not on the left${structure}`,
+    );
+  }
+  const along = props.includes("diagonal") ? "diagonal " : props.includes("symmetric") || props.includes("spd") ? "symmetric " : "";
+  const name = lhsText(form);
+  const note = hess
+    ? `d^2f = B_${all}*${times} for every ${along}d${x} identifies the Hessian ${name} = (B_${all} + B_${form.levels[1]!.idx.join("")}${form.levels[0]!.idx.join("")})/2 ` +
+      `(second identification theorem; ${MN}, ch. 10); here B is the derivative of the gradient, which is symmetric, so the Hessian is B`
+    : `df${fi ? `_${fi}` : ""} = J_${all}*${times} for every ${along}d${x} identifies the derivative ${name} = J_${all}, the entries of the Jacobian ` +
+      `d${fi.length > 1 ? "vec(f)" : "f"}/d${cx.dX.shape[1] === 1 ? x : `vec(${x})`} (first identification theorem; ${MN}, ch. 9)` +
+      (layout === "denominator" ? "; in denominator layout the matrix of these entries is transposed" : "");
+  w.push("identification", { text: name, latex: latex.slice(0, at) }, rhs, check, note);
+}
+
 /** A vector function of a vector: df = J*dx, then J. */
 function matrixJacobian(cx: Context, d: Differentiated, df: Node, left: Node, raw: Node, expr: Node): void {
   const { b, w, dX } = cx;
@@ -260,8 +337,13 @@ function matrixJacobian(cx: Context, d: Differentiated, df: Node, left: Node, ra
   w.push("identification", leibniz(x, 1), expr, { lhs: left, rhs }, identificationNote(cx, "jacobian") + layout);
 }
 
-/** A Hessian: the gradient, then d^2f = d(df) with dX fixed, then H (a matrix, or in Kronecker form for a matrix X). */
-function hessian(cx: Context, df: Node, left: Node, answer: { raw: Node; expr: Node; kronecker: boolean } | null): void {
+/** A Hessian: the gradient, then d^2f = d(df) with dX fixed, then H (a matrix, in Kronecker form or in index notation for a matrix X). */
+function hessian(
+  cx: Context,
+  df: Node,
+  left: Node,
+  answer: { raw: Node; expr: Node; kronecker: boolean } | { index: IndexForm } | null,
+): void {
   const { b, w, dX } = cx;
   const x = cx.wrt.name!;
   const vector = dX.shape[1] === 1;
@@ -277,7 +359,11 @@ function hessian(cx: Context, df: Node, left: Node, answer: { raw: Node; expr: N
       : `d^2f = d(df) with d${x} held fixed: df = tr(d${x}'*G), so d^2f = tr(d${x}'*d(G)) (${MN}, ch. 10)`,
   });
   const left2 = wrap(cx.ex.d(g) ?? b.zeros(g.shape));
-  if (!answer) return; // the Hessian exists in index notation only: the derivation ends at d^2f
+  if (!answer) return;
+  if ("index" in answer) {
+    indexNotation(cx, answer.index, wrap(dg), left2, "numerator");
+    return;
+  }
   const { raw, expr, kronecker } = answer;
   const identify =
     `identifies the Hessian H = (B + B')/2 (second identification theorem; ${MN}, ch. 10); ` +
@@ -373,7 +459,7 @@ export function derivation(d: Differentiated): Derivation {
   });
   const left = cx.ex.d(c.f) ?? b.zeros(c.f.shape);
   const done = (): Derivation => ({ steps: cx.w.steps, placeholders: nota.placeholders(), wrt, dX, differential: df });
-  // Answers in matrix or Kronecker notation are read off; one in index notation only ends at the differential.
+  // Answers in matrix or Kronecker notation are read off, and so are first derivatives and Hessians in index notation.
   const raw: Node | null = d.result.raw;
   const expr: Node | null = d.result.expr;
   const form: unknown = "form" in d.result ? d.result.form : "matrix";
@@ -382,7 +468,10 @@ export function derivation(d: Differentiated): Derivation {
   const fVector = (c.f.shape[1] === 1 || c.f.shape[0] === 1) && !scalarF;
   const readable = raw !== null && expr !== null && (form === "matrix" || form === "kronecker");
   if (d.kind === "hessian" && scalarF && !isScalarShape(wrt.shape)) {
-    hessian(cx, df, left, readable && (vectorWrt || form === "kronecker") ? { raw, expr, kronecker: form === "kronecker" } : null);
+    const index = form === "index" ? { index: d.result.index() } : null;
+    hessian(cx, df, left, readable && (vectorWrt || form === "kronecker") ? { raw, expr, kronecker: form === "kronecker" } : index);
+  } else if (form === "index") {
+    if (d.kind === "jacobian" && d.order === 1) indexNotation(cx, d.result.index(), df, left, d.layout);
   } else if (!readable) return done();
   else if (form === "kronecker") {
     if (d.kind === "jacobian" && d.order === 1) kroneckerJacobian(cx, d, left, raw, expr);

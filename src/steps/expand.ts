@@ -16,7 +16,12 @@ export interface Expansion {
   readonly note: string;
 }
 
-/** Longest derivation shown; past it the expression is too large for steps to help anyone. */
+/**
+ * Longest derivation shown; past it the expression is too large for steps to help anyone. Steps grow with the
+ * nesting depth of nonlinear rules only (a sum of any length is written out one rule at a time, all its terms
+ * together), and each step repeats the whole differential, so a derivation of 400 steps is typically millions of characters.
+ * Checked as the steps are made, before any is printed, so that a very deep composition is refused at once.
+ */
 export const MAX_STEPS = 400;
 
 const constantsNote = (names: readonly string[]): string =>

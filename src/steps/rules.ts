@@ -26,24 +26,26 @@ export interface StepRule {
   readonly source?: string;
   /** The rule as a formula, for linear ops (nonlinear ones get theirs from DIFF_RULES). */
   readonly formula?: string;
+  /** For linear ops, the same map in index notation (every index not on the left summed), e.g. "(U')_ij = U_ji". */
+  readonly index?: string;
 }
 
 /** The rule for the differential of n, given which of its arguments depend on the variable. */
 type RuleOf = (n: Node, deps: readonly boolean[]) => StepRule;
 
 const linear =
-  (formula: string): RuleOf =>
-  () => ({ name: "linearity", linear: true, formula });
+  (formula: string, index?: string): RuleOf =>
+  () => ({ name: "linearity", linear: true, formula, ...(index ? { index } : {}) });
 
 const count = (deps: readonly boolean[]) => deps.filter(Boolean).length;
 
 /** Multilinear ops: the product rule when two or more factors depend on the variable, else linearity. */
 const product =
-  (formula: string): RuleOf =>
+  (formula: string, index?: string): RuleOf =>
   (_n, deps) =>
     count(deps) >= 2
       ? { name: "product rule", linear: false, source: `${MAGNUS_NEUDECKER}, ch. 8` }
-      : { name: "linearity", linear: true, formula };
+      : { name: "linearity", linear: true, formula, ...(index ? { index } : {}) };
 
 const leaf: RuleOf = () => ({ name: "constant", linear: true, formula: "dA = 0 for every A that does not depend on the variable" });
 
@@ -58,6 +60,19 @@ const frechet: RuleOf = (n, deps) =>
           : `d(${n.op}(X, U)) = ${n.op}(X, dU): the Fréchet derivative is linear in its direction`,
       };
 
+/** Second Fréchet derivatives L2_f(X, E, F): bilinear in the directions E and F (X held fixed). */
+const frechet2: RuleOf = (n, deps) => {
+  const k = n.args.length;
+  if (deps.slice(0, k - 2).some(Boolean)) return { name: "third Fréchet derivative", linear: false };
+  if (deps[k - 2] && deps[k - 1]) return { name: "product rule", linear: false, source: `${MAGNUS_NEUDECKER}, ch. 8` };
+  const args = k === 4 ? "X, p, " : "X, ";
+  return {
+    name: "linearity",
+    linear: true,
+    formula: `d(${n.op}(${args}U, B)) = ${n.op}(${args}dU, B): the second Fréchet derivative is linear in each direction`,
+  };
+};
+
 const matrixFunction: RuleOf = () => ({ name: "Fréchet derivative", linear: false, source: `${HIGHAM}, ch. 3` });
 
 export const STEP_RULES: Readonly<Record<Op, RuleOf>> = {
@@ -69,13 +84,13 @@ export const STEP_RULES: Readonly<Record<Op, RuleOf>> = {
   zeros: leaf,
   add: linear("d(U + V) = dU + dV"),
   times: product("d(a*U) = a*dU"),
-  mul: product("d(A*U*B) = A*dU*B"),
-  hadamard: product("d(A .* U) = A .* dU"),
-  transpose: linear("d(U') = dU'"),
-  tr: linear("d(tr(U)) = tr(dU)"),
-  sum: linear("d(sum(U)) = sum(dU)"),
-  diagm: linear("d(diag(u)) = diag(du)"),
-  diagv: linear("d(diag(U)) = diag(dU)"),
+  mul: product("d(A*U*B) = A*dU*B", "(A*U*B)_ij = A_ik*U_kl*B_lj"),
+  hadamard: product("d(A .* U) = A .* dU", "(A .* U)_ij = A_ij*U_ij"),
+  transpose: linear("d(U') = dU'", "(U')_ij = U_ji"),
+  tr: linear("d(tr(U)) = tr(dU)", "tr(U) = U_kk"),
+  sum: linear("d(sum(U)) = sum(dU)", "sum(U) = U_kl"),
+  diagm: linear("d(diag(u)) = diag(du)", "diag(u)_ij = u_i*delta(i,j)"),
+  diagv: linear("d(diag(U)) = diag(dU)", "diag(U)_i = U_ii"),
   pow: (n) => ({
     name: isScalarShape(n.shape) ? "power rule" : "power rule, entry by entry",
     linear: false,
@@ -96,6 +111,10 @@ export const STEP_RULES: Readonly<Record<Op, RuleOf>> = {
   dlogm: frechet,
   dsqrtm: frechet,
   dpowm: frechet,
+  d2expm: frechet2,
+  d2logm: frechet2,
+  d2sqrtm: frechet2,
+  d2powm: frechet2,
   kron: product("d(kron(A, U)) = kron(A, dU)"),
 };
 

@@ -1,5 +1,6 @@
 // Numeric verification of derivations: both sides of every step at random values and a random direction
-// dX, each d(u) not yet written out taken as u's directional derivative (Richardson-extrapolated central differences).
+// dX, each d(u) not yet written out taken as u's directional derivative (Richardson-extrapolated central differences);
+// a side in index notation is evaluated by direct summation (numeric/tensor-eval.ts).
 
 import { MatcalcError } from "../diagnostics/errors.js";
 import type { Node } from "../ir/node.js";
@@ -9,7 +10,8 @@ import * as M from "../numeric/matrix.js";
 import type { Mat } from "../numeric/matrix.js";
 import { randn, rng } from "../numeric/random.js";
 import type { Prop, Shape } from "../shape/shape.js";
-import type { Derivation } from "./derivation.js";
+import { evaluateIndexForm } from "../numeric/tensor-eval.js";
+import { type Derivation, isIndexForm } from "./derivation.js";
 
 export interface StepFailure {
   readonly index: number;
@@ -86,7 +88,10 @@ export function verifyDerivation(der: Derivation, vars: Iterable<VarLike>, opts:
       const failures: StepFailure[] = [];
       let worst = 0;
       der.steps.forEach((s, index) => {
-        let [a, b] = evaluateNodes([s.lhs, s.rhs], env) as [Mat, Mat];
+        // A right side in index notation is the matricized tensor, by direct summation.
+        let [a, b] = isIndexForm(s.rhs)
+          ? [evaluateNodes([s.lhs], env)[0]!, evaluateIndexForm(s.rhs, env)]
+          : (evaluateNodes([s.lhs, s.rhs], env) as [Mat, Mat]);
         if (s.readOff === "vec") {
           a = vec(a);
           b = M.matmul(b, vec(dir));
