@@ -28,6 +28,11 @@ const GENERAL = {
   logm: ["jnp.log", "lambda w: 1 / w"],
   sqrtm: ["jnp.sqrt", "lambda w: 0.5 / jnp.sqrt(w)"],
 } as const;
+/** f, f' and f'' for the second-order Daleckii-Krein formula. */
+const GENERAL2 = {
+  logm: [...GENERAL.logm, "lambda w: -1 / w ** 2"],
+  sqrtm: [...GENERAL.sqrtm, "lambda w: -0.25 / (w * jnp.sqrt(w))"],
+} as const;
 
 const filled =
   (f: string): Rule =>
@@ -95,6 +100,20 @@ export const JAX_RULES = {
     cx.helper("_eig_frechet");
     const p = wrap(a[1]!, P.unary);
     return call("_eig_frechet", a[0]!, `lambda w: w ** ${p}`, `lambda w: ${p} * w ** (${a[1]!.s} - 1)`, a[2]!);
+  },
+  d2expm: (_t, a, cx) => (
+    cx.helper("_frechet2_block"),
+    cx.use("jax.scipy.linalg"),
+    call("_frechet2_block", "jax.scipy.linalg.expm", a[0]!, a[1]!, a[2]!)
+  ),
+  d2logm: (_t, a, cx) => (cx.helper("_eig_frechet2"), call("_eig_frechet2", a[0]!, ...GENERAL2.logm, a[1]!, a[2]!)),
+  d2sqrtm: (_t, a, cx) => (cx.helper("_eig_frechet2"), call("_eig_frechet2", a[0]!, ...GENERAL2.sqrtm, a[1]!, a[2]!)),
+  d2powm: (_t, a, cx) => {
+    cx.helper("_eig_frechet2");
+    const p = wrap(a[1]!, P.unary);
+    const q = a[1]!.s;
+    const d2f = `lambda w: ${p} * (${q} - 1) * w ** (${q} - 2)`;
+    return call("_eig_frechet2", a[0]!, `lambda w: w ** ${p}`, `lambda w: ${p} * w ** (${q} - 1)`, d2f, a[2]!, a[3]!);
   },
   kron: py.kron("jnp.kron"),
   // kernels
@@ -187,6 +206,34 @@ def _eig_frechet(x, f, df, e):
     fw = f(w)
     dd = jnp.where(same, df(w)[None, :], (fw[:, None] - fw[None, :]) / jnp.where(same, 1, d))
     return jnp.real(v @ (dd * (vi @ e @ v)) @ vi)`,
+  },
+  _frechet2_block: {
+    code: `
+def _frechet2_block(f, x, e, g):
+    # L2_f(X, E, F) is the top-right block of f([[X, E, F, 0], [0, X, 0, F], [0, 0, X, E], [0, 0, 0, X]])
+    n = x.shape[0]
+    z = jnp.zeros_like(x)
+    return f(jnp.block([[x, e, g, z], [z, x, z, g], [z, z, x, e], [z, z, z, x]]))[:n, 3 * n:]`,
+  },
+  _eig_frechet2: {
+    code: `
+def _eig_frechet2(x, f, df, d2f, e, g):
+    # second-order Daleckii-Krein for diagonalizable X: V M inv(V), M_ij = sum_k D_ikj (E1_ik F1_kj + F1_ik E1_kj)
+    # with E1 = inv(V) E V, F1 = inv(V) F V and D_ikj = f[w_i, w_k, w_j], the second divided differences of f
+    w, v = jnp.linalg.eig(x)
+    vi = jnp.linalg.inv(v)
+    e1 = vi @ e @ v
+    g1 = vi @ g @ v
+    d = w[:, None] - w[None, :]
+    same = d == 0
+    fw = f(w)
+    dd = jnp.where(same, df(w)[None, :], (fw[:, None] - fw[None, :]) / jnp.where(same, 1, d))
+    dk = -d[:, :, None]
+    diag = jnp.where(dk == 0, d2f(w)[:, None, None] / 2, (dd[:, :, None] - df(w)[:, None, None]) / jnp.where(dk == 0, 1, dk))
+    dij = d[:, None, :]
+    d2 = jnp.where(dij == 0, diag, (dd[:, :, None] - dd[None, :, :]) / jnp.where(dij == 0, 1, dij))
+    m = jnp.einsum("ikj,ik,kj->ij", d2, e1, g1) + jnp.einsum("ikj,ik,kj->ij", d2, g1, e1)
+    return jnp.real(v @ m @ vi)`,
   },
 } as const;
 

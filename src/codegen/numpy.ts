@@ -91,6 +91,16 @@ export const NUMPY_RULES = {
   dpowm: (_t, a, cx) => (
     cx.helper("_frechet_block"), cx.helper("_powm"), call("_frechet_block", `lambda m: _powm(m, ${a[1]!.s})`, a[0]!, a[2]!)
   ),
+  d2expm: (_t, a, cx) => (
+    cx.helper("_frechet2_block"), cx.use("scipy.linalg"), call("_frechet2_block", "scipy.linalg.expm", a[0]!, a[1]!, a[2]!)
+  ),
+  d2logm: (_t, a, cx) => (
+    cx.helper("_frechet2_block"), cx.use("scipy.linalg"), call("_frechet2_block", "scipy.linalg.logm", a[0]!, a[1]!, a[2]!)
+  ),
+  d2sqrtm: (_t, a, cx) => (cx.helper("_d2sqrtm"), call("_d2sqrtm", a[0]!, a[1]!, a[2]!)),
+  d2powm: (_t, a, cx) => (
+    cx.helper("_frechet2_block"), cx.helper("_powm"), call("_frechet2_block", `lambda m: _powm(m, ${a[1]!.s})`, a[0]!, a[2]!, a[3]!)
+  ),
   kron: py.kron("np.kron"),
   // kernels
   matmul: py.matmul("np.outer"),
@@ -172,6 +182,24 @@ def _frechet_block(f, x, e):
     # L_f(X, E) is the top-right block of f([[X, E], [0, X]])
     n = x.shape[0]
     return f(np.block([[x, e], [np.zeros_like(x), x]]))[:n, n:]`,
+  },
+  _frechet2_block: {
+    code: `
+def _frechet2_block(f, x, e, g):
+    # L2_f(X, E, F) is the top-right block of f([[X, E, F, 0], [0, X, 0, F], [0, 0, X, E], [0, 0, 0, X]])
+    n = x.shape[0]
+    z = np.zeros_like(x)
+    return f(np.block([[x, e, g, z], [z, x, z, g], [z, z, x, e], [z, z, z, x]]))[:n, 3 * n:]`,
+  },
+  _d2sqrtm: {
+    code: `
+def _d2sqrtm(x, e, g):
+    # S L + L S = E (S = sqrtm(X)) differentiated once more: S L2 + L2 S = -(L_E L_F + L_F L_E)
+    s = scipy.linalg.sqrtm(x)
+    le = scipy.linalg.solve_sylvester(s, s, e)
+    lg = scipy.linalg.solve_sylvester(s, s, g)
+    return scipy.linalg.solve_sylvester(s, s, -(le @ lg + lg @ le))`,
+    modules: ["scipy.linalg"],
   },
   _dsqrtm: {
     code: `

@@ -697,6 +697,11 @@ function termCost(t: Term): number {
     case "dlogm":
     case "dpowm":
       return 400 * n ** 3;
+    case "d2expm":
+    case "d2sqrtm":
+    case "d2logm":
+    case "d2powm":
+      return 3000 * n ** 3;
   }
 }
 

@@ -29,6 +29,11 @@ const GENERAL = {
   logm: ["torch.log", "lambda w: 1 / w"],
   sqrtm: ["torch.sqrt", "lambda w: 0.5 / torch.sqrt(w)"],
 } as const;
+/** f, f' and f'' for the second-order Daleckii-Krein formula. */
+const GENERAL2 = {
+  logm: [...GENERAL.logm, "lambda w: -1 / w ** 2"],
+  sqrtm: [...GENERAL.sqrtm, "lambda w: -0.25 / (w * torch.sqrt(w))"],
+} as const;
 
 /** dtype= and device= of the inputs, for arrays made from nothing (eye, ones, zeros). */
 const LIKE = "dtype=dtype, device=device";
@@ -97,6 +102,16 @@ export const TORCH_RULES = {
     cx.helper("_eig_frechet");
     const p = wrap(a[1]!, P.unary);
     return call("_eig_frechet", a[0]!, `lambda w: w ** ${p}`, `lambda w: ${p} * w ** (${a[1]!.s} - 1)`, a[2]!);
+  },
+  d2expm: (_t, a, cx) => (cx.helper("_frechet2_block"), call("_frechet2_block", "torch.linalg.matrix_exp", a[0]!, a[1]!, a[2]!)),
+  d2logm: (_t, a, cx) => (cx.helper("_eig_frechet2"), call("_eig_frechet2", a[0]!, ...GENERAL2.logm, a[1]!, a[2]!)),
+  d2sqrtm: (_t, a, cx) => (cx.helper("_eig_frechet2"), call("_eig_frechet2", a[0]!, ...GENERAL2.sqrtm, a[1]!, a[2]!)),
+  d2powm: (_t, a, cx) => {
+    cx.helper("_eig_frechet2");
+    const p = wrap(a[1]!, P.unary);
+    const q = a[1]!.s;
+    const d2f = `lambda w: ${p} * (${q} - 1) * w ** (${q} - 2)`;
+    return call("_eig_frechet2", a[0]!, `lambda w: w ** ${p}`, `lambda w: ${p} * w ** (${q} - 1)`, d2f, a[2]!, a[3]!);
   },
   kron: (t, a, cx) => (cx.helper("_kron"), py.kron("_kron")(t, a, cx)),
   // kernels
@@ -194,6 +209,34 @@ def _frechet_block(f, x, e):
     n = x.shape[0]
     z = torch.zeros_like(x)
     return f(torch.cat([torch.cat([x, e], dim=1), torch.cat([z, x], dim=1)], dim=0))[:n, n:]`,
+  },
+  _frechet2_block: {
+    code: `
+def _frechet2_block(f, x, e, g):
+    # L2_f(X, E, F) is the top-right block of f([[X, E, F, 0], [0, X, 0, F], [0, 0, X, E], [0, 0, 0, X]])
+    n = x.shape[0]
+    z = torch.zeros_like(x)
+    return f(torch.cat([torch.cat(r, dim=1) for r in [[x, e, g, z], [z, x, z, g], [z, z, x, e], [z, z, z, x]]], dim=0))[:n, 3 * n:]`,
+  },
+  _eig_frechet2: {
+    code: `
+def _eig_frechet2(x, f, df, d2f, e, g):
+    # second-order Daleckii-Krein for diagonalizable X: V M inv(V), M_ij = sum_k D_ikj (E1_ik F1_kj + F1_ik E1_kj)
+    # with E1 = inv(V) E V, F1 = inv(V) F V and D_ikj = f[w_i, w_k, w_j], the second divided differences of f
+    w, v = torch.linalg.eig(x)
+    vi = torch.linalg.inv(v)
+    e1 = vi @ e.to(v.dtype) @ v
+    g1 = vi @ g.to(v.dtype) @ v
+    d = w[:, None] - w[None, :]
+    same = d == 0
+    fw = f(w)
+    dd = torch.where(same, df(w)[None, :].expand_as(d), (fw[:, None] - fw[None, :]) / d.masked_fill(same, 1))
+    dk = -d[:, :, None]
+    diag = torch.where(dk == 0, (d2f(w) / 2)[:, None, None].expand_as(dk), (dd[:, :, None] - df(w)[:, None, None]) / dk.masked_fill(dk == 0, 1))
+    dij = d[:, None, :]
+    d2 = torch.where(dij == 0, diag, (dd[:, :, None] - dd[None, :, :]) / dij.masked_fill(dij == 0, 1))
+    m = torch.einsum("ikj,ik,kj->ij", d2, e1, g1) + torch.einsum("ikj,ik,kj->ij", d2, g1, e1)
+    return (v @ m @ vi).real`,
   },
   _eig_fun: {
     code: `

@@ -635,4 +635,24 @@ function frechetBlock(f: (m: Mat) => Mat, x: Mat, e: Mat): Mat {
 }`,
     deps: ["mat"],
   },
+  frechet2Block: {
+    code: `
+/** L2_f(X, E, F): the top-right block of L_f([[X, E], [0, X]], [[F, 0], [0, F]]), that is of f of a 4n x 4n block matrix. */
+function frechet2Block(f: (m: Mat) => Mat, x: Mat, e: Mat, g: Mat): Mat {
+  const n = x.rows, m = 2 * n;
+  const big = mat(m, m), dir = mat(m, m);
+  for (let i = 0; i < n; i++) {
+    for (let j = 0; j < n; j++) {
+      big.data[i * m + j] = big.data[(n + i) * m + n + j] = x.data[i * n + j]!;
+      big.data[i * m + n + j] = e.data[i * n + j]!;
+      dir.data[i * m + j] = dir.data[(n + i) * m + n + j] = g.data[i * n + j]!;
+    }
+  }
+  const l = frechetBlock(f, big, dir);
+  const out = mat(n, n);
+  for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) out.data[i * n + j] = l.data[i * m + n + j]!;
+  return out;
+}`,
+    deps: ["mat", "frechetBlock"],
+  },
 };

@@ -175,6 +175,12 @@ export const TS_RULES = {
   dlogm: (_t, a, cx) => (cx.helper("logm"), helper(cx, "frechetBlock", "logm", a[0]!, a[1]!)),
   dsqrtm: (_t, a, cx) => (cx.helper("sqrtm"), helper(cx, "frechetBlock", "sqrtm", a[0]!, a[1]!)),
   dpowm: (_t, a, cx) => (cx.helper("powm"), helper(cx, "frechetBlock", `(m: Mat) => powm(m, ${a[1]!.s})`, a[0]!, a[2]!)),
+  d2expm: (_t, a, cx) => (cx.helper("expm"), helper(cx, "frechet2Block", "expm", a[0]!, a[1]!, a[2]!)),
+  d2logm: (_t, a, cx) => (cx.helper("logm"), helper(cx, "frechet2Block", "logm", a[0]!, a[1]!, a[2]!)),
+  d2sqrtm: (_t, a, cx) => (cx.helper("sqrtm"), helper(cx, "frechet2Block", "sqrtm", a[0]!, a[1]!, a[2]!)),
+  d2powm: (_t, a, cx) => (
+    cx.helper("powm"), helper(cx, "frechet2Block", `(m: Mat) => powm(m, ${a[1]!.s})`, a[0]!, a[2]!, a[3]!)
+  ),
   kron: (_t, a, cx) => helper(cx, "kron", a[0]!, a[1]!),
   // kernels
   matmul: (t, a, cx) => (scalar(t) ? helper(cx, "dot", a[0]!, a[1]!) : helper(cx, "mm", a[0]!, a[1]!)),

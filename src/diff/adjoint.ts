@@ -5,7 +5,7 @@
 import { InternalError, MatcalcError, invariant } from "../diagnostics/errors.js";
 import type { Builder } from "../ir/builder.js";
 import { type Node, topoOrder } from "../ir/node.js";
-import { FRECHET_OF, type FrechetOp, frechetParts } from "../ir/matrix-functions.js";
+import { FRECHET2_OF, FRECHET_OF, type Frechet2Op, type FrechetOp, frechet2Parts, frechetParts } from "../ir/matrix-functions.js";
 import type { Op } from "../ir/ops.js";
 import { isScalarShape } from "../shape/shape.js";
 
@@ -31,6 +31,18 @@ const frechetAdjoint: AdjointRule = (b, n, ct, i) => {
   return b.frechet(FRECHET_OF[n.op as FrechetOp], b.transpose(x), ct, p);
 };
 
+/**
+ * <G, L2_f(X, E, F)> = <L2_f(X', E', G), F>, and by symmetry <L2_f(X', F', G), E> for the direction E: the term
+ * X^a E X^b F X^c of the power series has adjoint X'^b E' X'^a G X'^c in F, and X^a F X^b E X^c has
+ * X'^a G X'^c E' X'^b; summed over a + b + c = m - 2 they give L2_f(X', E', G).
+ */
+const frechet2Adjoint: AdjointRule = (b, n, ct, i) => {
+  const k = n.args.length;
+  invariant(i >= k - 2, `${n.op} is linear only in its directions`);
+  const { x, p, e, f } = frechet2Parts(n);
+  return b.frechet2(FRECHET2_OF[n.op as Frechet2Op], b.transpose(x), b.transpose(i === k - 1 ? e : f), ct, p);
+};
+
 export const ADJOINT_RULES: Readonly<Record<Op, AdjointRule>> = {
   const: notLinear("const"),
   var: notLinear("var"),
@@ -54,6 +66,10 @@ export const ADJOINT_RULES: Readonly<Record<Op, AdjointRule>> = {
   dlogm: frechetAdjoint,
   dsqrtm: frechetAdjoint,
   dpowm: frechetAdjoint,
+  d2expm: frechet2Adjoint,
+  d2logm: frechet2Adjoint,
+  d2sqrtm: frechet2Adjoint,
+  d2powm: frechet2Adjoint,
   // The cotangent of B in kron(A, B) contracts over A's blocks: not expressible in matrix notation here.
   kron: () => {
     throw new MatcalcError("unsupported", "gradients through kron are not supported: differentiate with respect to a scalar instead");

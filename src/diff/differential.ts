@@ -6,7 +6,16 @@ import { MatcalcError, assertNever, invariant } from "../diagnostics/errors.js";
 import type { Builder } from "../ir/builder.js";
 import { ELEMENTWISE, type ElementwiseName } from "../ir/elementwise.js";
 import { type Node, topoOrder } from "../ir/node.js";
-import { FRECHET_OF, type FrechetOp, MATRIX_FUNCTIONS, type MatrixFunction, frechetParts } from "../ir/matrix-functions.js";
+import {
+  FRECHET2_OF,
+  FRECHET_OF,
+  type Frechet2Op,
+  type FrechetOp,
+  MATRIX_FUNCTIONS,
+  type MatrixFunction,
+  frechet2Parts,
+  frechetParts,
+} from "../ir/matrix-functions.js";
 import type { Op } from "../ir/ops.js";
 
 /** Differential of a child, or null when the child does not depend on the variable (a symbolic zero). */
@@ -57,22 +66,45 @@ function noteMatrixFunction(c: DiffCtx, f: MatrixFunction): void {
   if (cond) c.notes.add(cond);
 }
 
-/** L_f(X, E) is linear in E; its dependence on X is the second Fréchet derivative, not supported yet. */
+/**
+ * d L_f(X, E) = L2_f(X, E, dX) + L_f(X, dE): the second Fréchet derivative in the direction dX (Higham & Relton,
+ * "Higher order Fréchet derivatives of matrix functions and the level-2 condition number", SIAM J. Matrix Anal.
+ * Appl. 35(3), 2014), and linearity in E. For X^p also dp*(L_{x^p}(X, E)*logm(X) + X^p*L_log(X, E)): L_f is linear
+ * in f, so its derivative in p is L_g for g(x) = x^p*log(x), and g(X) = X^p*logm(X) has the product rule.
+ */
 const frechetRule: DiffRule = (c, n, d) => {
-  const last = n.args.length - 1;
-  for (let i = 0; i < last; i++) {
-    if (d(i)) {
-      throw new MatcalcError(
-        "unsupported",
-        `the derivative of ${n.op}(...) with respect to its matrix argument is a second Fréchet derivative, ` +
-          "which is not supported yet (second derivatives through expm, logm, sqrtm and X^p)",
-      );
-    }
+  const { x, p, e } = frechetParts(n);
+  const f = FRECHET_OF[n.op as FrechetOp];
+  const dx = d(0);
+  const dp = p ? d(1) : null;
+  const de = d(n.args.length - 1);
+  const { b } = c;
+  const terms: Node[] = [];
+  if (dx) terms.push(b.frechet2(f, x, e, dx, p));
+  if (de) terms.push(b.frechet(f, x, de, p));
+  if (dp) terms.push(b.times(dp, b.add(b.mul(n, b.logm(x)), b.mul(b.powm(x, p!), b.frechet("logm", x, e)))));
+  return terms.length === 0 ? null : b.addList(terms);
+};
+
+/** L2_f(X, E, F) is bilinear in E and F; its dependence on X (or p) is a third derivative, not supported. */
+const frechet2Rule: DiffRule = (c, n, d) => {
+  const { x, p, e, f } = frechet2Parts(n);
+  if (d(0) || (p && d(1))) {
+    const what = d(0) ? "its matrix argument is a third Fréchet derivative" : "its exponent is a third derivative of X^p";
+    throw new MatcalcError(
+      "unsupported",
+      `the derivative of ${n.op}(...) with respect to ${what}, which is not supported ` +
+        "(third derivatives through expm, logm, sqrtm and X^p)",
+    );
   }
-  const de = d(last);
-  if (!de) return null;
-  const { x, p } = frechetParts(n);
-  return c.b.frechet(FRECHET_OF[n.op as FrechetOp], x, de, p);
+  const k = n.args.length;
+  const de = d(k - 2);
+  const df = d(k - 1);
+  const fn = FRECHET2_OF[n.op as Frechet2Op];
+  const terms: Node[] = [];
+  if (de) terms.push(c.b.frechet2(fn, x, de, f, p));
+  if (df) terms.push(c.b.frechet2(fn, x, e, df, p));
+  return terms.length === 0 ? null : c.b.addList(terms);
 };
 
 export const DIFF_RULES: Readonly<Record<Op, DiffRule>> = {
@@ -171,6 +203,10 @@ export const DIFF_RULES: Readonly<Record<Op, DiffRule>> = {
   dlogm: frechetRule,
   dsqrtm: frechetRule,
   dpowm: frechetRule,
+  d2expm: frechet2Rule,
+  d2logm: frechet2Rule,
+  d2sqrtm: frechet2Rule,
+  d2powm: frechet2Rule,
   kron: productRule((b, args) => b.kron(args[0]!, args[1]!)),
 };
 

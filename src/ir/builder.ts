@@ -5,10 +5,12 @@
 import { MatcalcError, invariant } from "../diagnostics/errors.js";
 import { type Dim, type Prop, type Shape, SCALAR, isScalarShape, isSquare, mulDims, sameShape } from "../shape/shape.js";
 import {
+  FRECHET2_OF,
   FRECHET_OF,
   type FrechetOp,
   MATRIX_FUNCTIONS,
   type MatrixFunction,
+  frechet2Parts,
   frechetParts,
   isFrechetOp,
 } from "./matrix-functions.js";
@@ -108,6 +110,13 @@ export class Builder {
       case "dsqrtm":
       case "dpowm":
         return this.isSymmetric(n.args[0]!) && this.isSymmetric(n.args[n.args.length - 1]!);
+      case "d2expm":
+      case "d2logm":
+      case "d2sqrtm":
+      case "d2powm": {
+        const { x, e, f } = frechet2Parts(n);
+        return this.isSymmetric(x) && this.isSymmetric(e) && this.isSymmetric(f);
+      }
       case "mul": {
         const f = n.args;
         for (let i = 0, j = f.length - 1; i <= j; i++, j--) {
@@ -694,6 +703,14 @@ export class Builder {
         const { x, p, e } = frechetParts(a);
         return this.frechet(FRECHET_OF[a.op], this.transpose(x), this.transpose(e), p);
       }
+      // L2_f(X, E, F)' = L2_f(X', E', F'), term by term on the power series
+      case "d2expm":
+      case "d2logm":
+      case "d2sqrtm":
+      case "d2powm": {
+        const { x, p, e, f } = frechet2Parts(a);
+        return this.frechet2(FRECHET2_OF[a.op], this.transpose(x), this.transpose(e), this.transpose(f), p);
+      }
       case "mul": {
         // Distribute (f1...fk)' = fk'...f1' when that adds at most one transpose mark.
         const p = 1 + a.args.reduce((s, f) => s + this.marks(f), 0);
@@ -1129,6 +1146,30 @@ export class Builder {
     if (e.op === "times") return this.times(...e.args.slice(0, -1), this.frechet(f, x, e.args[e.args.length - 1]!, p));
     const args = p ? [x, p, e] : [x, e];
     return this.store.intern(info.frechet, args, x.shape);
+  }
+
+  /**
+   * The second Fréchet derivative L2_f(X, E, F), bilinear and symmetric in E and F: zero when a direction is 0,
+   * scalars pulled out of either direction, the directions in structural order, f''(X)*E*F when both commute with
+   * X (functions of X), and the scalar rule f''(x)*e*f for 1 x 1 arguments.
+   */
+  frechet2(fn: MatrixFunction, x: Node, e: Node, f: Node, p: Node | null = null): Node {
+    invariant(
+      isSquare(x.shape) && sameShape(x.shape, e.shape) && sameShape(x.shape, f.shape),
+      "second Fréchet derivative: X, E and F must be square and alike",
+    );
+    invariant((fn === "powm") === (p !== null), "d2powm takes an exponent");
+    const info = MATRIX_FUNCTIONS[fn];
+    if (this.isZero(e) || this.isZero(f)) return this.zeros(x.shape);
+    if (isScalarShape(x.shape) || (this.commutesWith(e, x) && this.commutesWith(f, x))) {
+      return this.prod(this.prod(info.second(this, x, p), e), f);
+    }
+    const last = (t: Node) => t.args[t.args.length - 1]!;
+    if (e.op === "times") return this.times(...e.args.slice(0, -1), this.frechet2(fn, x, last(e), f, p));
+    if (f.op === "times") return this.times(...f.args.slice(0, -1), this.frechet2(fn, x, e, last(f), p));
+    const [d1, d2] = this.order.compare(e, f) <= 0 ? [e, f] : [f, e];
+    const args = p ? [x, p, d1, d2] : [x, d1, d2];
+    return this.store.intern(info.frechet2, args, x.shape);
   }
 
   /**

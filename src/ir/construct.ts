@@ -64,6 +64,14 @@ export function rebuildWith(b: Builder, n: Node, args: Node[]): Node {
       return b.frechet("sqrtm", args[0]!, args[1]!);
     case "dpowm":
       return b.frechet("powm", args[0]!, args[2]!, args[1]!);
+    case "d2expm":
+      return b.frechet2("expm", args[0]!, args[1]!, args[2]!);
+    case "d2logm":
+      return b.frechet2("logm", args[0]!, args[1]!, args[2]!);
+    case "d2sqrtm":
+      return b.frechet2("sqrtm", args[0]!, args[1]!, args[2]!);
+    case "d2powm":
+      return b.frechet2("powm", args[0]!, args[2]!, args[3]!, args[1]!);
     case "kron":
       return b.kron(args[0]!, args[1]!);
   }

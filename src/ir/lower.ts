@@ -180,6 +180,14 @@ export function lower(b: Builder, typed: Typed, resolve: (d: DimT) => Dim): Lowe
         return b.frechet("sqrtm", a, get(e.args[1]!));
       case "dpowm":
         return b.frechet("powm", a, get(e.args[2]!), get(e.args[1]!));
+      case "d2expm":
+        return b.frechet2("expm", a, get(e.args[1]!), get(e.args[2]!));
+      case "d2logm":
+        return b.frechet2("logm", a, get(e.args[1]!), get(e.args[2]!));
+      case "d2sqrtm":
+        return b.frechet2("sqrtm", a, get(e.args[1]!), get(e.args[2]!));
+      case "d2powm":
+        return b.frechet2("powm", a, get(e.args[2]!), get(e.args[3]!), get(e.args[1]!));
       case "kron":
         return b.kron(a, get(e.args[1]!));
       case "sum":

@@ -32,17 +32,25 @@ export const OP_NAMES = [
   "logm",
   "sqrtm",
   "powm", // real matrix power X^p, p a scalar expression (principal branch)
-  // Fréchet derivatives of the matrix functions: linear in their last argument E (see matfun-rules.ts)
+  // Fréchet derivatives of the matrix functions: linear in their last argument E (see matrix-functions.ts)
   "dexpm", // dexpm(X, E) = L_expm(X, E)
   "dlogm", // dlogm(X, E) = L_logm(X, E)
   "dsqrtm", // dsqrtm(X, E) = L_sqrtm(X, E)
   "dpowm", // dpowm(X, p, E) = L_{X^p}(X, E)
+  // second Fréchet derivatives: bilinear and symmetric in their last two arguments E, F
+  "d2expm", // d2expm(X, E, F) = L2_expm(X, E, F)
+  "d2logm", // d2logm(X, E, F) = L2_logm(X, E, F)
+  "d2sqrtm", // d2sqrtm(X, E, F) = L2_sqrtm(X, E, F)
+  "d2powm", // d2powm(X, p, E, F) = L2_{X^p}(X, E, F)
   "kron", // Kronecker product kron(A, B) (block (i, j) is A(i, j)*B); bilinear
 ] as const;
 
 export type Op = (typeof OP_NAMES)[number];
 
-/** "frechet": nonlinear in its leading arguments, linear in its last one (a Fréchet derivative L_f(X, E)). */
+/**
+ * "frechet": nonlinear in X (and p), linear in each direction: the last argument of a Fréchet derivative L_f(X, E),
+ * each of the last two of a second Fréchet derivative L2_f(X, E, F).
+ */
 export type OpClass = "leaf" | "linear" | "multilinear" | "nonlinear" | "frechet";
 
 export interface OpInfo {
@@ -83,6 +91,10 @@ export const OPS = {
   dlogm: { arity: 2, cls: "frechet" },
   dsqrtm: { arity: 2, cls: "frechet" },
   dpowm: { arity: 3, cls: "frechet" },
+  d2expm: { arity: 3, cls: "frechet" },
+  d2logm: { arity: 3, cls: "frechet" },
+  d2sqrtm: { arity: 3, cls: "frechet" },
+  d2powm: { arity: 4, cls: "frechet" },
   kron: { arity: 2, cls: "multilinear" },
 } as const satisfies Record<Op, OpInfo>;
 

@@ -110,6 +110,10 @@ export const EVAL_RULES: Readonly<Record<Op, EvalRule>> = {
   dlogm: (_n, a) => F.frechet("logm", a[0]!, a[1]!),
   dsqrtm: (_n, a) => F.frechet("sqrtm", a[0]!, a[1]!),
   dpowm: (_n, a) => F.frechetPow(a[0]!, num(a[1]!), a[2]!),
+  d2expm: (_n, a) => F.frechet2("expm", a[0]!, a[1]!, a[2]!),
+  d2logm: (_n, a) => F.frechet2("logm", a[0]!, a[1]!, a[2]!),
+  d2sqrtm: (_n, a) => F.frechet2("sqrtm", a[0]!, a[1]!, a[2]!),
+  d2powm: (_n, a) => F.frechet2Pow(a[0]!, num(a[1]!), a[2]!, a[3]!),
   kron: (_n, a) => M.kron(a[0]!, a[1]!),
 };
 

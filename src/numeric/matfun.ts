@@ -1,5 +1,6 @@
-// Matrix functions expm, logm, sqrtm, powm and their Fréchet derivatives L_f(X, E).
-// Symmetric X: one eigendecomposition (Daleckii–Krein derivatives); general X: Padé, Denman–Beavers, ISS, 2n blocks.
+// Matrix functions expm, logm, sqrtm, powm, their Fréchet derivatives L_f(X, E) and second Fréchet derivatives
+// L2_f(X, E, F). Symmetric X: one eigendecomposition (Daleckii–Krein derivatives with first and second divided
+// differences); general X: Padé, Denman–Beavers, ISS, 2n and 4n blocks.
 
 import { fail } from "../diagnostics/errors.js";
 import { eigSym, type EigSym, eigvals, inv, lu, luNonsingular, luSolve } from "./linalg.js";
@@ -18,7 +19,10 @@ function nearlySymmetric(x: Mat): boolean {
 export type MatFunName = "expm" | "logm" | "sqrtm";
 
 export interface FrechetOptions {
-  /** "dk" (Daleckii–Krein, symmetric X only), "block" (2n x 2n block formula) or "auto" (dk when X is symmetric). */
+  /**
+   * "dk" (Daleckii–Krein, symmetric X only), "block" (the 2n x 2n block formula, 4n x 4n for second derivatives) or
+   * "auto" (dk when X is symmetric).
+   */
   method?: "auto" | "dk" | "block";
 }
 
@@ -371,6 +375,82 @@ function blockFrechet(x: Mat, e: Mat, fn: (b: Mat) => Mat): Mat {
   return scale(block(fb, 0, n, n, n), 1 / s);
 }
 
+// ================================================================ second Fréchet derivatives
+
+/**
+ * L2_f(X, E, F) for f in {expm, logm, sqrtm}, the derivative of L_f(X, E) in the direction F. Symmetric X: the
+ * second-order Daleckii–Krein formula L2 = Q M Q', M_ij = sum_k f[l_i, l_k, l_j] (E1_ik F1_kj + F1_ik E1_kj) with
+ * E1 = Q' E Q, F1 = Q' F Q and second divided differences f[., ., .]; otherwise the block formula: L2 is the
+ * top-right n x n block of f([[X, E, F, 0], [0, X, 0, F], [0, 0, X, E], [0, 0, 0, X]]) (Higham & Relton, "Higher
+ * order Fréchet derivatives of matrix functions and the level-2 condition number", SIAM J. Matrix Anal. Appl.
+ * 35(3), 2014), which is L_f([[X, E], [0, X]], [[F, 0], [0, F]])'s top-right block.
+ */
+export function frechet2(f: MatFunName, x: Mat, e: Mat, g: Mat, opts: FrechetOptions = {}): Mat {
+  const n = checkFrechetArgs(f, x, e);
+  checkFrechetArgs(f, x, g);
+  const method = opts.method ?? "auto";
+  const sym = nearlySymmetric(x);
+  if (method === "dk" && !sym) fail("domain", `${f}: the Daleckii–Krein derivative needs a symmetric matrix`);
+  if (n === 0) return zeros(0, 0);
+  if (method !== "block" && sym) {
+    const { eig, tol } = eigOfSymmetric(x);
+    divDiffFor(f, eig.values, tol);
+    return dk2Apply(eig, eig.values, e, g, f === "expm" ? dd2Exp : f === "logm" ? dd2Log : dd2Sqrt);
+  }
+  if (f !== "expm") checkGeneralSpectrum(f, x);
+  return blockFrechet2(x, e, g, (b) => (f === "expm" ? expm(b) : f === "sqrtm" ? sqrtmDB(b, f) : logmISS(b, f)));
+}
+
+/** L2_{x^p}(X, E, F): Daleckii–Krein for symmetric positive definite X, otherwise the block formula. */
+export function frechet2Pow(x: Mat, p: number, e: Mat, g: Mat): Mat {
+  const n = checkFrechetArgs("powm", x, e);
+  checkFrechetArgs("powm", x, g);
+  if (!Number.isFinite(p)) fail("domain", `powm: exponent ${p} is not finite`);
+  if (n === 0 || p === 0 || p === 1) return zeros(n, n);
+  if (nearlySymmetric(x)) {
+    const { eig, tol } = eigOfSymmetric(x);
+    const positive = eig.values[0]! > tol;
+    if (positive || !Number.isInteger(p)) {
+      checkPowSpectrum(eig.values, tol, p);
+      if (!positive && p < 2) fail("domain", `powm: second derivative undefined at a singular matrix for p = ${fmtNum(p)}`);
+      const ls = eig.values.map((l) => Math.max(l, 0));
+      return dk2Apply(eig, ls, e, g, (a, b, c) => dd2Pow(a, b, c, p));
+    }
+  }
+  if (Number.isInteger(p)) return blockFrechet2(x, e, g, (b) => intPow(b, p, "powm"));
+  checkGeneralSpectrum("powm", x);
+  return blockFrechet2(x, e, g, (b) => expm(scale(logmISS(b, "powm"), p)));
+}
+
+/** Q M Q' with M_ij = sum_k D(l_i, l_k, l_j) (E1_ik F1_kj + F1_ik E1_kj), E1 = Q' E Q, F1 = Q' F Q: O(n^3). */
+function dk2Apply(eig: EigSym, l: Float64Array, e: Mat, g: Mat, dd2: (a: number, b: number, c: number) => number): Mat {
+  const q = eig.vectors, n = q.rows;
+  const e1 = matmul(matmulTN(q, e), q).data, g1 = matmul(matmulTN(q, g), q).data;
+  const m = zeros(n, n), d = new Float64Array(n * n);
+  for (let k = 0; k < n; k++) {
+    for (let i = 0; i < n; i++) {
+      for (let j = i; j < n; j++) d[i * n + j] = d[j * n + i] = dd2(l[i]!, l[k]!, l[j]!);
+    }
+    for (let i = 0; i < n; i++) {
+      const eik = e1[i * n + k]!, gik = g1[i * n + k]!;
+      for (let j = 0; j < n; j++) m.data[i * n + j] += d[i * n + j]! * (eik * g1[k * n + j]! + gik * e1[k * n + j]!);
+    }
+  }
+  return matmulNT(matmul(q, m), q);
+}
+
+/** The 4n x 4n block formula as the 2n x 2n one applied twice, E scaled by a power of two like the direction there. */
+function blockFrechet2(x: Mat, e: Mat, g: Mat, fn: (b: Mat) => Mat): Mat {
+  const n = x.rows;
+  const en = norm1(e);
+  if (en === 0 || norm1(g) === 0) return zeros(n, n);
+  const xn = norm1(x);
+  const s = 2 ** Math.round(Math.log2((xn > 0 ? xn : 1) / en));
+  const z = zeros(n, n);
+  const l = blockFrechet(blocks2x2(x, scale(e, s), z, x), blocks2x2(g, z, z, g), fn);
+  return scale(block(l, 0, n, n, n), 1 / s);
+}
+
 // ---------------------------------------------------------------- divided differences
 
 function divDiffMatrix(l: Float64Array, g: (a: number, b: number) => number): Float64Array {
@@ -422,4 +502,73 @@ export function ddPow(a: number, b: number, p: number): number {
   const r = a / b;
   if (r > 0.5 && r < 2) return (Math.pow(b, p) * Math.expm1(p * Math.log1p((a - b) / b))) / (a - b);
   return (Math.pow(a, p) - Math.pow(b, p)) / (a - b);
+}
+
+// ---------------------------------------------------------------- second divided differences
+
+function sort3(a: number, b: number, c: number): [number, number, number] {
+  if (a > b) [a, b] = [b, a];
+  if (b > c) [b, c] = [c, b];
+  if (a > b) [a, b] = [b, a];
+  return [a, b, c];
+}
+
+/**
+ * f[a, a + v, a + w] from the Taylor series of f at a: the sum over k >= 2 of t_k h_(k-2)(v, w), where t_k is the k-th
+ * Taylor coefficient (t_2 given, then t_(k+1) = t_k ratio(k)) and h_j(v, w) = sum over i <= j of v^i w^(j-i) is the
+ * divided difference of (x - a)^(j+2) at a, a + v, a + w. With 0 <= v <= w the h_j are positive, so nothing cancels
+ * but the signs of the t_k.
+ */
+function dd2Series(t2: number, ratio: (k: number) => number, v: number, w: number): number {
+  let s = 0, t = t2, h = 1, vk = 1;
+  for (let k = 2; k < 200; k++) {
+    const term = t * h;
+    s += term;
+    if (Math.abs(term) <= (EPS / 8) * Math.abs(s)) break;
+    t *= ratio(k);
+    vk *= v;
+    h = w * h + vk;
+  }
+  return s;
+}
+
+/**
+ * exp[a, b, c]: for points within 1 of each other, exp(a) times the Taylor series at the smallest point (all terms
+ * positive); otherwise (exp[b, c] - exp[a, b])/(c - a) for a < b < c, where exp[b, c] >= 1.5 exp[a, b], so the
+ * difference loses at most a few bits.
+ */
+export function dd2Exp(a: number, b: number, c: number): number {
+  const [x, y, z] = sort3(a, b, c);
+  if (z - x <= 1) return Math.exp(x) * dd2Series(0.5, (k) => 1 / (k + 1), y - x, z - x);
+  return (ddExp(y, z) - ddExp(x, y)) / (z - x);
+}
+
+/**
+ * log[a, b, c] for a, b, c > 0: the Taylor series at the smallest point a when c - a <= a/4 (coefficients
+ * (-1)^(k-1)/(k a^k)); otherwise (log[b, c] - log[a, b])/(c - a), which then loses at most about 5 bits.
+ */
+export function dd2Log(a: number, b: number, c: number): number {
+  const [x, y, z] = sort3(a, b, c);
+  if (z - x <= x / 4) return dd2Series(-0.5, (k) => -k / (k + 1), (y - x) / x, (z - x) / x) / (x * x);
+  return (ddLog(y, z) - ddLog(x, y)) / (z - x);
+}
+
+/** sqrt[a, b, c] = -1/((sqrt(a) + sqrt(b)) (sqrt(b) + sqrt(c)) (sqrt(a) + sqrt(c))), exact and stable. */
+export function dd2Sqrt(a: number, b: number, c: number): number {
+  const [ra, rb, rc] = sort3(a, b, c).map(Math.sqrt) as [number, number, number];
+  return -1 / ((ra + rb) * (rb + rc) * (ra + rc));
+}
+
+/**
+ * x^p[a, b, c] for a, b, c >= 0: the Taylor series at the smallest point a > 0 when c - a <= a/4 (coefficients
+ * binom(p, k) a^(p-k)); p(p-1)/2 a^(p-2) when the points coincide; otherwise the difference of first divided
+ * differences.
+ */
+export function dd2Pow(a: number, b: number, c: number, p: number): number {
+  const [x, y, z] = sort3(a, b, c);
+  if (z === x) return ((p * (p - 1)) / 2) * Math.pow(x, p - 2);
+  if (x > 0 && z - x <= x / 4) {
+    return dd2Series((p * (p - 1)) / 2, (k) => (p - k) / (k + 1), (y - x) / x, (z - x) / x) * Math.pow(x, p - 2);
+  }
+  return (ddPow(y, z, p) - ddPow(x, y, p)) / (z - x);
 }

@@ -2,7 +2,7 @@
 // X^{-1}, Hadamard products as \odot; shared subexpressions become a `where` list.
 
 import { ELEMENTWISE, type ElementwiseName } from "../ir/elementwise.js";
-import { FRECHET_OF, type FrechetOp, MATRIX_FUNCTIONS } from "../ir/matrix-functions.js";
+import { FRECHET2_OF, FRECHET_OF, type Frechet2Op, type FrechetOp, MATRIX_FUNCTIONS } from "../ir/matrix-functions.js";
 import type { Node } from "../ir/node.js";
 import { DagPrinter, PREC, type PrintOptions, type Syntax } from "./printer.js";
 
@@ -89,11 +89,13 @@ export const LATEX: Syntax = {
     if (f === "norm1") return `\\left\\| ${a} \\right\\|_1`;
     if (f === "expm") return `e^{${a}}`;
     if (f === "sqrtm") return `\\left(${a}\\right)^{1/2}`;
-    if (Object.hasOwn(FRECHET_OF, f)) {
-      const fn = MATRIX_FUNCTIONS[FRECHET_OF[f as FrechetOp]];
-      const sub = f === "dpowm" ? `(\\cdot)^{${args[1]}}` : fn.latexL;
-      const xs = f === "dpowm" ? [args[0], args[2]] : args;
-      return `L_{${sub}}\\left(${xs.join(", ")}\\right)`;
+    if (Object.hasOwn(FRECHET_OF, f) || Object.hasOwn(FRECHET2_OF, f)) {
+      const second = Object.hasOwn(FRECHET2_OF, f);
+      const fn = MATRIX_FUNCTIONS[second ? FRECHET2_OF[f as Frechet2Op] : FRECHET_OF[f as FrechetOp]];
+      const pow = f === "dpowm" || f === "d2powm";
+      const sub = pow ? `(\\cdot)^{${args[1]}}` : fn.latexL;
+      const xs = pow ? [args[0], ...args.slice(2)] : args;
+      return `L${second ? "^{(2)}" : ""}_{${sub}}\\left(${xs.join(", ")}\\right)`;
     }
     const name = OPNAME[f] ?? (f.startsWith("\\") ? f : `\\operatorname{${f}}`);
     return `${name}\\left(${a}\\right)`;

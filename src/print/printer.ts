@@ -179,6 +179,10 @@ export class DagPrinter {
       case "dlogm":
       case "dsqrtm":
       case "dpowm":
+      case "d2expm":
+      case "d2logm":
+      case "d2sqrtm":
+      case "d2powm":
         return this.atom(S.call(n.op, n.args.map((a) => this.get(a).s)));
       case "diagm":
       case "diagv":

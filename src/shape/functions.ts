@@ -7,6 +7,8 @@ export type FunctionKind =
   | "square-to-square" // inv expm logm sqrtm
   | "frechet" // dexpm(X, E), dlogm(X, E), dsqrtm(X, E): X and E square and alike
   | "frechet-pow" // dpowm(X, p, E): p a scalar
+  | "frechet2" // d2expm(X, E, F), d2logm(X, E, F), d2sqrtm(X, E, F): X, E and F square and alike
+  | "frechet2-pow" // d2powm(X, p, E, F): p a scalar
   | "to-scalar" // sum norm1 norm2
   | "diag" // vector -> diagonal matrix, square matrix -> vector
   | "constant" // vector(c), matrix(c)
@@ -48,6 +50,10 @@ export const FUNCTIONS: Readonly<Record<string, FunctionInfo>> = {
   dlogm: { kind: "frechet", minArgs: 2, maxArgs: 2, doc: "dlogm(X, E): Fréchet derivative of logm at X in the direction E" },
   dsqrtm: { kind: "frechet", minArgs: 2, maxArgs: 2, doc: "dsqrtm(X, E): Fréchet derivative of sqrtm at X in the direction E" },
   dpowm: { kind: "frechet-pow", minArgs: 3, maxArgs: 3, doc: "dpowm(X, p, E): Fréchet derivative of X^p at X in the direction E" },
+  d2expm: { kind: "frechet2", minArgs: 3, maxArgs: 3, doc: "d2expm(X, E, F): second Fréchet derivative of expm at X in the directions E and F" },
+  d2logm: { kind: "frechet2", minArgs: 3, maxArgs: 3, doc: "d2logm(X, E, F): second Fréchet derivative of logm at X in the directions E and F" },
+  d2sqrtm: { kind: "frechet2", minArgs: 3, maxArgs: 3, doc: "d2sqrtm(X, E, F): second Fréchet derivative of sqrtm at X in the directions E and F" },
+  d2powm: { kind: "frechet2-pow", minArgs: 4, maxArgs: 4, doc: "d2powm(X, p, E, F): second Fréchet derivative of X^p at X in the directions E and F" },
   sum: { kind: "to-scalar", minArgs: 1, maxArgs: 1, doc: "sum of all entries" },
   norm1: { kind: "to-scalar", minArgs: 1, maxArgs: 1, doc: "sum of absolute values of all entries" },
   norm2: { kind: "to-scalar", minArgs: 1, maxArgs: 1, doc: "Euclidean norm (Frobenius for matrices)" },

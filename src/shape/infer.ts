@@ -426,17 +426,21 @@ export class Inferencer {
         square();
         return a;
       case "frechet":
-      case "frechet-pow": {
+      case "frechet-pow":
+      case "frechet2":
+      case "frechet2-pow": {
         square();
-        const last = e.args[e.args.length - 1]!;
-        if (e.args.length === 3) {
+        const pow = info.kind.endsWith("-pow");
+        if (pow) {
           const p = this.sh(e.args[1]!);
           if (!this.scalarSure(p) && !this.scalarDefault(p)) fail("not-scalar", `${e.callee}: the exponent must be a scalar`, e.args[1]!.span);
           this.forceScalar(p);
         }
-        const d = this.sh(last);
-        if (!this.solver.unify(d[0], a[0]) || !this.solver.unify(d[1], a[1])) {
-          fail("dimension", `${e.callee}: the direction ${this.src(last.span)} is ${this.describe(d)} but ${A} is ${this.describe(a)}`, last.span);
+        for (const dir of e.args.slice(pow ? 2 : 1)) {
+          const d = this.sh(dir);
+          if (!this.solver.unify(d[0], a[0]) || !this.solver.unify(d[1], a[1])) {
+            fail("dimension", `${e.callee}: the direction ${this.src(dir.span)} is ${this.describe(d)} but ${A} is ${this.describe(a)}`, dir.span);
+          }
         }
         return a;
       }

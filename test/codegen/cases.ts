@@ -17,6 +17,12 @@ export const EXTRA: readonly (readonly [string, string, number])[] = [
   ["S: spd(n)\nx'*sqrtm(S)*x", "S", 1],
   ["tr(expm(A)*B)", "A", 1],
   ["t: scalar\ntr(expm(t*A))", "t", 1],
+  // second Fréchet derivatives: d2expm (general X), d2logm, d2sqrtm, d2powm (spd X)
+  ["t: scalar\ntr(A*expm(t*B + C))", "t", 2],
+  ["tr(A*dexpm(X, B))", "X", 1],
+  ["S: spd(n); P: spd(n); t: scalar\ntr(A*logm(S + exp(t)*P))", "t", 2],
+  ["S: spd(n); P: spd(n); t: scalar\ntr(A*sqrtm(S + exp(t)*P))", "t", 2],
+  ["S: spd(n); P: spd(n); t: scalar; p: scalar\ntr(A*(S + exp(t)*P)^p)", "t", 2],
   ["S: spd(n)\nlogdet(S) + tr(inv(S)*A) + x'*inv(S)*x", "S", 1],
   ["S: spd(n)\nlogdet(S) + x'*inv(S)*x", "x", 2],
   ["logdet(A) + y'*inv(A)*x + det(A)", "A", 1],

@@ -4,7 +4,8 @@
 import { describe, expect, it } from "vitest";
 import { eigSym, inv } from "../../src/numeric/linalg.js";
 import {
-  ddExp, ddLog, ddPow, ddSqrt, expm, frechet, frechetPow, logm, type MatFunName, powm, sqrtm,
+  dd2Exp, dd2Log, dd2Pow, dd2Sqrt, ddExp, ddLog, ddPow, ddSqrt, expm, frechet, frechet2, frechet2Pow, frechetPow, logm,
+  type MatFunName, powm, sqrtm,
 } from "../../src/numeric/matfun.js";
 import {
   addIdentity, addScaled, allFinite, diagFromVector, eye, fromRows, type Mat, matmul, norm1, scale, transpose, zeros,
@@ -218,6 +219,129 @@ describe("Fréchet derivatives", () => {
     expectClose(frechetPow(S, 2, F), addScaled(matmul(S, F), 1, matmul(F, S)), 1e-13);
     expectClose(frechetPow(A, 1, E), E, 1e-14);
     expect(relErr(frechetPow(addScaled(eye(5), 1e-11, randSym(r, 5)), 1.5, E), scale(E, 1.5))).toBeLessThan(1e-9);
+  });
+});
+
+describe("second Fréchet derivatives", () => {
+  const r = rng(27);
+
+  /** (L(X + hF, E) - L(X - hF, E))/(2h), Richardson-extrapolated: O(h^4). */
+  function centralDifference(l: (x: Mat) => Mat, X: Mat, F: Mat): Mat {
+    const c = (h: number) => scale(addScaled(l(addScaled(X, h, F)), -1, l(addScaled(X, -h, F))), 1 / (2 * h));
+    const h = (1e-3 * norm1(X)) / norm1(F);
+    return addScaled(scale(c(h / 2), 4 / 3), -1 / 3, c(h));
+  }
+
+  for (const name of ["expm", "logm", "sqrtm"] as const) {
+    it(`${name}: Daleckii–Krein and block match central differences of the first derivative`, () => {
+      for (const n of [1, 3, 6]) {
+        const [E, F] = [randMat(r, n), randMat(r, n)];
+        const A = randSpd(r, n);
+        expectClose(frechet2(name, A, E, F), centralDifference((x) => frechet(name, x, E), A, F), 1e-9);
+        const G = positiveSpectrum(r, n);
+        expectClose(frechet2(name, G, E, F), centralDifference((x) => frechet(name, x, E), G, F), 1e-7);
+      }
+    });
+
+    it(`${name}: Daleckii–Krein agrees with the 4n block formula on symmetric X, and L2 is symmetric in E, F`, () => {
+      for (const n of [2, 5, 10]) {
+        const A = randSpd(r, n, 0.2);
+        const [E, F] = [randMat(r, n), randMat(r, n)];
+        const dk = frechet2(name, A, E, F, { method: "dk" });
+        expectClose(dk, frechet2(name, A, E, F, { method: "block" }), 1e-12);
+        expectClose(dk, frechet2(name, A, F, E, { method: "dk" }), 1e-14);
+        const G = positiveSpectrum(r, n);
+        expectClose(frechet2(name, G, E, F), frechet2(name, G, F, E), 1e-12);
+      }
+    });
+  }
+
+  it("close and equal eigenvalues: X = I + 1e-10 P, X = 2I and clusters", () => {
+    for (const name of ["expm", "logm", "sqrtm"] as const) {
+      const X = addScaled(eye(6), 1e-10, randSym(r, 6));
+      const [E, F] = [randMat(r, 6), randMat(r, 6)];
+      const dk = frechet2(name, X, E, F, { method: "dk" });
+      expect(allFinite(dk)).toBe(true);
+      expectClose(dk, frechet2(name, X, E, F, { method: "block" }), 1e-12);
+    }
+    // at X = 2I every direction commutes with X: L2 = f''(2)*(E F + F E)/2
+    const [E, F] = [randMat(r, 4), randMat(r, 4)];
+    const sym = addScaled(matmul(E, F), 1, matmul(F, E));
+    const twoI = scale(eye(4), 2);
+    expectClose(frechet2("expm", twoI, E, F), scale(sym, Math.exp(2) / 2), 1e-15);
+    expectClose(frechet2("logm", twoI, E, F), scale(sym, -1 / 8), 1e-15);
+    expectClose(frechet2("sqrtm", twoI, E, F), scale(sym, -1 / (8 * Math.pow(2, 1.5))), 1e-15);
+    const D = diagFromVector([1, 1 + 1e-13, 1 + 2e-13, 1 + 1e-6, 5]);
+    const [E5, F5] = [randMat(r, 5), randMat(r, 5)];
+    for (const name of ["expm", "logm", "sqrtm"] as const) {
+      expectClose(frechet2(name, D, E5, F5, { method: "dk" }), frechet2(name, D, E5, F5, { method: "block" }), 1e-12);
+    }
+  });
+
+  it("polynomials: L2 of X^2 is E F + F E, of X^3 the six products, of X^-1 2 sym(inv(X) E inv(X) F inv(X))", () => {
+    const S = randSym(r, 4); // indefinite: the integer-power block path
+    const [E, F] = [randMat(r, 4), randMat(r, 4)];
+    expectClose(frechet2Pow(S, 2, E, F), addScaled(matmul(E, F), 1, matmul(F, E)), 1e-14);
+    const six = [
+      [S, E, F], [E, S, F], [E, F, S], [S, F, E], [F, S, E], [F, E, S],
+    ].map(([a, b, c]) => matmul(matmul(a!, b!), c!)).reduce((x, y) => addScaled(x, 1, y));
+    expectClose(frechet2Pow(S, 3, E, F), six, 1e-13);
+    const A = randSpd(r, 4);
+    const Ai = inv(A);
+    const want = addScaled(matmul(matmul(matmul(matmul(Ai, E), Ai), F), Ai), 1, matmul(matmul(matmul(matmul(Ai, F), Ai), E), Ai));
+    expectClose(frechet2Pow(A, -1, E, F), want, 1e-13);
+    const G = positiveSpectrum(r, 4);
+    const Gi = inv(G);
+    const wantG = addScaled(matmul(matmul(matmul(matmul(Gi, E), Gi), F), Gi), 1, matmul(matmul(matmul(matmul(Gi, F), Gi), E), Gi));
+    expectClose(frechet2Pow(G, -1, E, F), wantG, 1e-13);
+    expectClose(frechet2Pow(A, 1, E, F), zeros(4, 4), 0);
+  });
+
+  it("frechet2Pow matches central differences (spd, integer and general X)", () => {
+    const A = randSpd(r, 5);
+    const [E, F] = [randMat(r, 5), randMat(r, 5)];
+    for (const p of [0.5, -1.3, 2.7, 3, -2]) {
+      expectClose(frechet2Pow(A, p, E, F), centralDifference((x) => frechetPow(x, p, E), A, F), 1e-9);
+    }
+    const G = positiveSpectrum(r, 4);
+    const [E4, F4] = [randMat(r, 4), randMat(r, 4)];
+    for (const p of [3, -2, 0.7]) {
+      expectClose(frechet2Pow(G, p, E4, F4), centralDifference((x) => frechetPow(x, p, E4), G, F4), 1e-8);
+    }
+  });
+
+  it("second divided differences: f''/2 at coinciding points, continuous and symmetric near them", () => {
+    for (const a of [1e-3, 0.7, 2, 40]) {
+      expect(dd2Exp(a, a, a)).toBe(Math.exp(a) / 2);
+      expect(Math.abs(dd2Log(a, a, a) * 2 * a * a + 1)).toBeLessThan(1e-15);
+      expect(Math.abs(dd2Sqrt(a, a, a) * 8 * Math.pow(a, 1.5) + 1)).toBeLessThan(1e-15);
+      expect(Math.abs(dd2Pow(a, a, a, 2.5) / (1.875 * Math.sqrt(a)) - 1)).toBeLessThan(1e-15);
+      // f[a, b, c] = f''(m)/2 + O(spread^2) with m the mean of the points
+      const [b, c] = [a * (1 + 1e-7), a * (1 - 2e-7)];
+      const m = (a + b + c) / 3;
+      const [u, w] = [a + 1e-7, a - 2e-7]; // exp is shift-invariant: spreads in absolute terms
+      expect(Math.abs(dd2Exp(a, u, w) / (Math.exp((a + u + w) / 3) / 2) - 1)).toBeLessThan(1e-12);
+      expect(Math.abs(dd2Log(a, b, c) * 2 * m * m + 1)).toBeLessThan(1e-12);
+      expect(Math.abs(dd2Sqrt(a, b, c) * 8 * Math.pow(m, 1.5) + 1)).toBeLessThan(1e-12);
+      expect(Math.abs(dd2Pow(b, c, a, -0.3) / (0.195 * Math.pow(m, -2.3)) - 1)).toBeLessThan(1e-12);
+      for (const f of [dd2Exp, dd2Log, dd2Sqrt, (x: number, y: number, z: number) => dd2Pow(x, y, z, 0.7)]) {
+        expect(f(a, 3 * a, 0.5 * a)).toBe(f(0.5 * a, a, 3 * a));
+      }
+    }
+    // well separated points: the difference of first divided differences
+    expect(dd2Exp(-3, 0, 4)).toBeCloseTo((ddExp(0, 4) - ddExp(-3, 0)) / 7, 14);
+    expect(dd2Log(0.01, 1, 100)).toBeCloseTo((ddLog(1, 100) - ddLog(0.01, 1)) / 99.99, 14);
+    expect(dd2Pow(0.5, 1, 2, 0.5)).toBeCloseTo(dd2Sqrt(0.5, 1, 2), 15);
+    expect(dd2Pow(0, 0, 0, 2)).toBe(1);
+  });
+
+  it("domain: singular and indefinite X, dk on a non-symmetric X", () => {
+    const E = eye(2);
+    domainError(() => frechet2("logm", diagFromVector([1, -3]), E, E), /^logm: eigenvalue -3 on the closed/);
+    domainError(() => frechet2("sqrtm", diagFromVector([0, 2]), E, E), /^sqrtm: derivative undefined at a singular matrix/);
+    domainError(() => frechet2Pow(diagFromVector([0, 2]), 1.5, E, E), /^powm: second derivative undefined at a singular matrix/);
+    domainError(() => frechet2("expm", fromRows([[1, 2], [0, 1]]), E, E, { method: "dk" }), /needs a symmetric matrix/);
+    expect(() => frechet2("expm", eye(2), E, eye(3))).toThrow(expect.objectContaining({ code: "dimension" }));
   });
 });
 
