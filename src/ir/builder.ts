@@ -413,7 +413,22 @@ export class Builder {
       } else if (g.e !== 0) others.push(mk(g.base, g.e));
       else if (!isScalarShape(g.base.shape)) others.push(this.onesLike(g.base));
     }
-    return others;
+    return this.mergeSymbolicPowers(others);
+  }
+
+  /** b^p * b^q = b^(p + q) where an exponent is an expression: det(X)^(1/n - 1)*det(X) = det(X)^(1/n). */
+  private mergeSymbolicPowers(factors: Node[]): Node[] {
+    if (!factors.some((f) => f.op === "pow" && f.args[1]!.op !== "const")) return factors;
+    const split = (f: Node): [Node, Node] => (f.op === "pow" ? [f.args[0]!, f.args[1]!] : [f, this.num(1)]);
+    const groups = new Map<number, { base: Node; exps: Node[]; first: Node }>();
+    for (const f of factors) {
+      const [base, e] = split(f);
+      const g = groups.get(base.id);
+      if (g) g.exps.push(e);
+      else groups.set(base.id, { base, exps: [e], first: f });
+    }
+    if (groups.size === factors.length) return factors;
+    return [...groups.values()].map((g) => (g.exps.length === 1 ? g.first : this.pow(g.base, this.addList(g.exps))));
   }
 
   /** General product as written `a*b`: scalar multiplication if either side is 1x1, else matrix product. */
@@ -458,6 +473,11 @@ export class Builder {
       else chain.push(f);
     }
     chain = this.cancelChain(chain);
+    // ones(1, n)*v = sum(v) and u'*ones(n, 1) = sum(u): a 1x1 product with a row or column of ones
+    if (rows === 1 && cols === 1 && chain.length >= 2) {
+      if (chain[0]!.op === "ones") chain = [this.sum(this.mulList(chain.slice(1)))];
+      else if (chain[chain.length - 1]!.op === "ones") chain = [this.sum(this.mulList(chain.slice(0, -1)))];
+    }
     if (chain.length > 2) chain = this.pullScalarRuns(chain, scalars);
     let core: Node;
     if (chain.length === 0) core = this.eye(rows);
@@ -657,6 +677,13 @@ export class Builder {
     if (name === "log" && a.op === "pow" && isScalarShape(a.shape) && this.isPositive(a.args[0]!)) {
       return this.times(a.args[1]!, this.fn("log", a.args[0]!, fold));
     }
+    // log(c*B) = log(c) + log(B), elementwise, for c > 0 and B > 0: log(exp(u)/sum(exp(u))) = u - log(sum(exp(u)))
+    if (name === "log" && a.op === "times" && a.args.every((f) => this.entriesPositive(f))) {
+      const big = a.args[a.args.length - 1]!;
+      const logs = a.args.map((f) => this.fn("log", f, fold));
+      if (isScalarShape(big.shape)) return this.addList(logs);
+      return this.addList([...logs.slice(0, -1).map((l) => this.times(l, this.ones(a.shape))), logs[logs.length - 1]!]);
+    }
     if (name === "exp" && a.op === "fn" && a.name === "log") return a.args[0]!;
     if (fold && a.op === "const") {
       const v = fold(a.num!);
@@ -816,16 +843,26 @@ export class Builder {
 
   /** Structural test for a scalar that is positive for every value of its variables. */
   isPositive(s: Node, depth = 0): boolean {
+    return isScalarShape(s.shape) && this.entriesPositive(s, depth);
+  }
+
+  /** Structural test that every entry is positive: exp(u), 1 + exp(u), sum(exp(u)), c*exp(u) for c > 0, ... */
+  entriesPositive(s: Node, depth = 0): boolean {
     if (s.op === "const") return s.num! > 0;
-    if (depth > 6 || !isScalarShape(s.shape)) return false;
+    if (depth > 6) return false;
     switch (s.op) {
+      case "ones":
+        return true;
       case "fn":
         return s.name === "exp" || s.name === "sigmoid";
       case "pow":
-        return this.isPositive(s.args[0]!, depth + 1);
+      case "transpose":
+      case "sum":
+        return this.entriesPositive(s.args[0]!, depth + 1);
       case "times":
       case "add":
-        return s.args.every((a) => this.isPositive(a, depth + 1));
+      case "hadamard":
+        return s.args.every((a) => this.entriesPositive(a, depth + 1));
       case "tr":
       case "det":
         return this.isPositiveDefinite(s.args[0]!, depth + 1);

@@ -65,8 +65,43 @@ const RULES: readonly (readonly [string, string, (e: Values) => Mat, string])[] 
   ],
 ];
 
+const expv = (a: Mat) => M.map(a, Math.exp);
+const logv = (a: Mat) => M.map(a, Math.log);
+const sc = (a: Mat) => a.data[0]!;
+
+// Logarithms of positive products and sums of entries, and powers with expression exponents.
+const MORE_RULES: readonly (readonly [string, string, (e: Values) => Mat, string])[] = [
+  [
+    "log(exp(u)/sum(exp(u))) = u - log(sum(exp(u)))*ones (log of a positive scalar times a positive vector)",
+    "log(exp(A*x)/sum(exp(A*x)))",
+    (e) => {
+      const z = expv(mm(v(e, "A"), v(e, "x")));
+      return logv(M.scale(z, 1 / M.sum(z)));
+    },
+    "A*x - log(sum(exp(A*x)))*ones(n, 1)",
+  ],
+  ["log(2*exp(a)) = a + log(2)", "log(2*exp(a))", (e) => M.scalar(Math.log(2 * Math.exp(sc(v(e, "a"))))), "a + log(2)"],
+  ["ones(1, n)*y = sum(y)", "ones(1, n)*y", (e) => M.scalar(M.sum(v(e, "y"))), "sum(y)"],
+  ["y'*A*ones(n, 1) = sum(y'*A)", "y'*A*ones(n, 1)", (e) => M.scalar(M.sum(mm(T(v(e, "y")), v(e, "A")))), "sum(y'*A)"],
+  [
+    "det(X)^(b - 1)*det(X) = det(X)^b",
+    "X: spd(n)\ndet(X)^(b - 1)*det(X)",
+    (e) => {
+      const d = L.det(v(e, "X"));
+      return M.scalar(d ** (sc(v(e, "b")) - 1) * d);
+    },
+    "det(X)^b",
+  ],
+  [
+    "exp(x).^a .* exp(x) = exp(x).^(a + 1)",
+    "exp(x).^a .* exp(x)",
+    (e) => M.hadamard(M.map(expv(v(e, "x")), (t) => t ** sc(v(e, "a"))), expv(v(e, "x"))),
+    "exp(x).^(a + 1)",
+  ],
+];
+
 describe("sum and product rewrite rules hold numerically", () => {
-  test.each(RULES)("%s", (_name, program, lhs, canonical) => {
+  test.each([...RULES, ...MORE_RULES])("%s", (_name, program, lhs, canonical) => {
     const c = compile(program);
     expect(render(c, c.f).text).toBe(canonical);
     for (const seed of [1, 2, 3]) {
