@@ -83,8 +83,23 @@ function structured(b: Builder, df: Node, dX: Node, wrt: Node): Node {
   if (props.includes("symmetric") || props.includes("spd")) {
     return substitute(b, df, new Map([[dX.id, b.times(b.num(0.5), b.add(dX, b.transpose(dX)))]]));
   }
+  if (props.includes("orthogonal")) return substitute(b, df, new Map([[dX.id, tangentOrthogonal(b, wrt, dX)]]));
   return df;
 }
+
+/** The projection of E on the tangent space of the orthogonal group at X: X*skew(X'*E) = (E - X*E'*X)/2. */
+export function tangentOrthogonal(b: Builder, x: Node, e: Node): Node {
+  // c*E projects to c times the projection of E, so 2*(Q - A) gives Q - A - ..., not (2*(Q - A) - ...)/2
+  if (e.op === "times" && e.args[0]!.op === "const") {
+    return b.times(e.args[0]!, tangentOrthogonal(b, x, b.times(...e.args.slice(1))));
+  }
+  return b.times(b.num(0.5), b.add(e, b.neg(b.mul(x, b.transpose(e), x))));
+}
+
+const ORTHOGONAL_GRADIENT = (x: string) =>
+  `${x} is orthogonal: the gradient is the Riemannian gradient, the tangent G = ${x}*skew(${x}'*G0) = (G0 - ${x}*G0'*${x})/2 ` +
+  `with df = tr(G' d${x}) for every tangent d${x} = ${x}*K (K antisymmetric); G0, the gradient of the formula as written, ` +
+  `depends on how the formula extends off the orthogonal matrices, G does not`;
 
 /** One first-order step: the derivative of f (any shape, axes fs) with respect to the variable wrt (axes ws). */
 function firstOrder(b: Builder, f: Node, wrt: Node, fs: Slots, ws: Slots, notes: Set<string>): Step {
@@ -101,6 +116,9 @@ function firstOrder(b: Builder, f: Node, wrt: Node, fs: Slots, ws: Slots, notes:
     if (props.includes("diagonal")) {
       g = b.diagm(b.diagv(g));
       notes.add(`${wrt.name} is diagonal: the gradient is the diagonal part of the unconstrained gradient`);
+    } else if (props.includes("orthogonal")) {
+      g = tangentOrthogonal(b, wrt, g);
+      notes.add(ORTHOGONAL_GRADIENT(wrt.name!));
     } else if (props.includes("symmetric") || props.includes("spd")) {
       g = b.times(b.num(0.5), b.add(g, b.transpose(g)));
       notes.add(
@@ -119,7 +137,11 @@ function firstOrder(b: Builder, f: Node, wrt: Node, fs: Slots, ws: Slots, notes:
   // Tensors, and Jacobians through matrix-valued intermediates: the index form, then matrix notation.
   const lin = structured(b, df, dX, wrt);
   const props = wrt.props ?? [];
-  if (props.includes("diagonal")) {
+  if (props.includes("orthogonal")) {
+    notes.add(
+      `${wrt.name} is orthogonal: the derivative is taken along tangent directions, d${wrt.name} replaced by its projection (d${wrt.name} - ${wrt.name}*d${wrt.name}'*${wrt.name})/2`,
+    );
+  } else if (props.includes("diagonal")) {
     notes.add(`${wrt.name} is diagonal: the derivative is taken along diagonal directions d${wrt.name} = diag(diag(d${wrt.name}))`);
   } else if (props.includes("symmetric") || props.includes("spd")) {
     notes.add(
@@ -153,6 +175,12 @@ export function derive(b: Builder, f: Node, wrt: Node, opts: DeriveOptions = {})
   const order = opts.order ?? 1;
   const layout = opts.layout ?? "numerator";
   if (!Number.isInteger(order) || order < 1) throw new MatcalcError("usage", `order must be a positive integer, got ${order}`);
+  if (order > 1 && (wrt.props ?? []).includes("orthogonal")) {
+    unsupported(
+      `derivatives of order ${order} with respect to the orthogonal ${wrt.name} (a Riemannian Hessian, with its curvature term) ` +
+        "are not supported; declare it a matrix to differentiate the formula as written",
+    );
+  }
   const notes = new Set<string>();
   // Free indices i, j, k, ... are handed out to the function's axes, then to the variable's at each order.
   let next = 0;

@@ -91,11 +91,15 @@ export function randomValue(rows: number, cols: number, props: readonly Prop[], 
   return fill(rows, cols, () => (mode === "positive" || r() < 0.5 ? pos() : -pos()));
 }
 
-/** A random direction with the structure of the variable (symmetric for symmetric, diagonal for diagonal). */
-function randomDirection(rows: number, cols: number, props: readonly Prop[], r: () => number): Mat {
+/**
+ * A random direction with the structure of the variable, of unit norm: symmetric for symmetric, diagonal for
+ * diagonal, and for an orthogonal variable a tangent X*K (K antisymmetric) at its value `at`.
+ */
+export function randomDirection(rows: number, cols: number, props: readonly Prop[], r: () => number, at: Mat): Mat {
   let v = fill(rows, cols, () => randn(r));
   if (props.includes("diagonal")) v = M.diagFromVector(M.diagOfMatrix(v).data);
   else if (props.includes("symmetric") || props.includes("spd")) v = M.scale(M.add(v, M.transpose(v)), 0.5);
+  else if (props.includes("orthogonal")) v = M.matmul(at, M.scale(M.sub(v, M.transpose(v)), 0.5));
   const s = M.frobenius(v);
   return s > 0 ? M.scale(v, 1 / s) : v;
 }
@@ -228,9 +232,9 @@ function runCheck(
     if (err > worst.err || Number.isNaN(err)) worst = { err: Number.isNaN(err) ? Number.POSITIVE_INFINITY : err, what };
   };
   for (let k = 0; k < ndir; k++) {
-    const u = isScalarShape(wrt.shape) ? M.scalar(1) : randomDirection(wr, wc, props, r);
+    const u = isScalarShape(wrt.shape) ? M.scalar(1) : randomDirection(wr, wc, props, r, x0);
     if (input.kind === "hessian") {
-      const v = randomDirection(wr, wc, props, r);
+      const v = randomDirection(wr, wc, props, r, x0);
       const g = (a: number, c: number) => evalAt(target, M.add(M.add(x0, M.scale(u, a)), M.scale(v, c))).data[0]!;
       const mixed = (s: number) => (g(s, s) - g(s, -s) - g(-s, s) + g(-s, -s)) / (4 * s * s);
       const sym = M.matmulTN(vec(u), M.matmul(dval, vec(v))).data[0]!;

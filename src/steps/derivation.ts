@@ -4,6 +4,7 @@
 import type { Differentiated } from "../api/differentiate.js";
 import { MatcalcError } from "../diagnostics/errors.js";
 import { pullback } from "../diff/adjoint.js";
+import { tangentOrthogonal } from "../diff/derive.js";
 import { jacobianOf } from "../diff/jacobian.js";
 import type { IndexForm } from "../diff/tensor.js";
 import type { Builder } from "../ir/builder.js";
@@ -179,6 +180,19 @@ function gradientSteps(cx: Context, df: Node, lhs: Side, left: Node): Node {
       const shown = gradientForm(b, cx.nota, present(b, g), dX);
       w.push("diagonal variable", lhs, shown, { lhs: left, rhs: shown }, `d${x} is diagonal, so only the diagonal of the factor of d${x} counts: tr(M*d${x}) = tr(diag(diag(M))*d${x})`);
     }
+  } else if (props.includes("orthogonal")) {
+    g = tangentOrthogonal(b, wrt, g0);
+    if (g !== g0) {
+      const shown = gradientForm(b, cx.nota, present(b, g), dX);
+      w.push(
+        "orthogonal variable",
+        lhs,
+        shown,
+        { lhs: left, rhs: shown },
+        `d${x} is tangent to the orthogonal matrices, d${x} = ${x}*K with K antisymmetric, so only the tangent part of the factor counts: ` +
+          `tr(G0'*d${x}) = tr(G'*d${x}) with G = ${x}*skew(${x}'*G0) = (G0 - ${x}*G0'*${x})/2 (Absil, Mahony & Sepulchre 2008, §3.6)`,
+      );
+    }
   } else if (props.includes("symmetric") || props.includes("spd")) {
     g = b.times(b.num(0.5), b.add(g0, b.transpose(g0)));
     if (g !== g0 && !b.isSymmetric(g0)) {
@@ -204,6 +218,12 @@ function identificationNote(cx: Context, kind: "gradient" | "jacobian"): string 
     return (
       `df = ${form} for every symmetric d${x}, with G symmetric, identifies the gradient G: the symmetric part ` +
       `(G0 + G0')/2 of any G0 with df = tr(G0'*d${x}) (Srinivasan & Panda 2023; ${MN}, ch. 9)`
+    );
+  }
+  if (props.includes("orthogonal")) {
+    return (
+      `df = ${form} for every tangent d${x} = ${x}*K (K antisymmetric), with G tangent, identifies the Riemannian gradient G: ` +
+      `the tangent part (G0 - ${x}*G0'*${x})/2 of any G0 with df = tr(G0'*d${x}) (Absil, Mahony & Sepulchre 2008, §3.6)`
     );
   }
   if (props.includes("diagonal")) {

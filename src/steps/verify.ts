@@ -4,11 +4,11 @@
 
 import { MatcalcError } from "../diagnostics/errors.js";
 import type { Node } from "../ir/node.js";
-import { randomValue } from "../numeric/check.js";
+import { randomDirection, randomValue } from "../numeric/check.js";
 import { type Env, bindDims, evaluateNodes } from "../numeric/evaluate.js";
 import * as M from "../numeric/matrix.js";
 import type { Mat } from "../numeric/matrix.js";
-import { randn, rng } from "../numeric/random.js";
+import { rng } from "../numeric/random.js";
 import type { Prop, Shape } from "../shape/shape.js";
 import { evaluateIndexForm } from "../numeric/tensor-eval.js";
 import { type Derivation, isIndexForm } from "./derivation.js";
@@ -35,14 +35,9 @@ export interface VerifyOptions {
 
 type VarLike = { name: string; shape: Shape; props: readonly Prop[] };
 
-function direction(rows: number, cols: number, props: readonly Prop[], r: () => number): Mat {
-  if (rows === 1 && cols === 1) return M.scalar(0.5 + r());
-  let v = M.zeros(rows, cols);
-  for (let k = 0; k < v.data.length; k++) v.data[k] = randn(r);
-  if (props.includes("diagonal")) v = M.diagFromVector(M.diagOfMatrix(v).data);
-  else if (props.includes("symmetric") || props.includes("spd")) v = M.scale(M.add(v, M.transpose(v)), 0.5);
-  const s = M.frobenius(v);
-  return s > 0 ? M.scale(v, 1 / s) : v;
+function direction(x0: Mat, props: readonly Prop[], r: () => number): Mat {
+  if (x0.rows === 1 && x0.cols === 1) return M.scalar(0.5 + r());
+  return randomDirection(x0.rows, x0.cols, props, r, x0);
 }
 
 /** vec(A): the columns of A stacked (first index fastest), as a column. */
@@ -71,7 +66,7 @@ export function verifyDerivation(der: Derivation, vars: Iterable<VarLike>, opts:
     try {
       const dims = bindDims(vs, values);
       const x0 = values.get(x)!;
-      const dir = direction(x0.rows, x0.cols, der.wrt.props ?? [], r);
+      const dir = direction(x0, der.wrt.props ?? [], r);
       const at = (u: Node, t: number): Mat => {
         const vals = new Map(values);
         vals.set(x, M.add(x0, M.scale(dir, t)));

@@ -89,7 +89,10 @@ export const IDENTITIES: readonly (readonly [string, string, number, string, str
   ["norm2(X*w - y)^2 + c*norm2(w)^2", "w", 2, "2*(c*eye(m) + X'*X)", "Matrix Cookbook §2.4.2 plus ridge"],
   ["sigmoid(w'*x)", "w", 1, "(1 - sigmoid(w'*x))*sigmoid(w'*x)*x"],
   ["D: diagonal(n)\ntr(A*D)", "D", 1, "diag(diag(A))", "Matrix Cookbook §2.8 (structured)"],
-  ["Q: orthogonal(n)\ntr(A*Q)", "Q", 1, "A'", "Matrix Cookbook (100)"],
+  // The Riemannian gradient: Matrix Cookbook (100) gives A' for an unconstrained Q. Formulas that agree on the
+  // orthogonal matrices (tr(Q'*Q*A) and tr(A)) can differ in that gradient; their tangent parts agree.
+  ["Q: orthogonal(n)\ntr(A*Q)", "Q", 1, "(A' - Q*A*Q)/2", "Matrix Cookbook (100), projected on the tangent space (Absil et al. 2008, §3.6)"],
+  ["Q: orthogonal(n)\ntr(Q'*Q*A)", "Q", 1, "zeros(n)", "Q'*Q = I on the orthogonal matrices: the Riemannian gradient of a constant"],
   ["tr(A*X'*B*X)", "X", 1, "B*X*A + B'*X*A'", "Matrix Cookbook (117)"],
   ["x'*X*y", "X", 1, "x*y'", "Matrix Cookbook (70)"],
   ["a: vector(m)\nb: vector(m)\na'*X'*X*b", "X", 1, "X*(a*b' + b*a')", "Matrix Cookbook (77)"],
