@@ -2,18 +2,16 @@
 // rewrite rule checked numerically against the unrewritten formula, and the adjoint rule checked as an identity.
 
 import { describe, expect, test } from "vitest";
-import { type Compiled, compile } from "../../src/api/compile.js";
-import { differentiate, render } from "../../src/api/differentiate.js";
+import { differentiate } from "../../src/api/differentiate.js";
 import { MatcalcError } from "../../src/diagnostics/errors.js";
-import type { Node } from "../../src/ir/node.js";
 import { randomValue } from "../../src/numeric/check.js";
-import { evaluateNodes } from "../../src/numeric/evaluate.js";
 import * as L from "../../src/numeric/linalg.js";
 import * as F from "../../src/numeric/matfun.js";
 import * as M from "../../src/numeric/matrix.js";
 import type { Mat } from "../../src/numeric/matrix.js";
 import { rng } from "../../src/numeric/random.js";
 import { expectIdentity } from "./expect-identity.js";
+import { type RewriteRule, type Values, testRewriteRules, v } from "./rewrite-rules.js";
 
 // [program, wrt, order, expected derivative text]
 const TABLE: readonly (readonly [string, string, number, string])[] = [
@@ -169,26 +167,10 @@ describe("derivatives through matrix functions: exact text, numeric check, round
 
 // ---------------------------------------------------------------- rewrite rules, checked numerically
 
-type Values = ReadonlyMap<string, Mat>;
-
-function valuesFor(c: Compiled, seed: number, n = 4): { values: Map<string, Mat>; dims: Map<string, number> } {
-  const r = rng(seed);
-  const dims = new Map<string, number>([...c.dims].map((d) => [d, n]));
-  const size = (d: string | number) => (typeof d === "number" ? d : n);
-  const values = new Map<string, Mat>();
-  for (const v of c.vars.values()) values.set(v.name, randomValue(size(v.shape[0]), size(v.shape[1]), v.props, r, "positive"));
-  return { values, dims };
-}
-
-function evalAt(c: Compiled, root: Node, env: { values: Values; dims: Map<string, number> }): Mat {
-  return evaluateNodes([root], env)[0]!;
-}
-
-const v = (env: Values, name: string) => env.get(name)!;
 const s = (x: number) => M.scalar(x);
 
 // [rule, program (built through the rule), the unrewritten left side computed directly, expected canonical text]
-const RULES: readonly (readonly [string, string, (e: Values) => Mat, string])[] = [
+const RULES: readonly RewriteRule[] = [
   ["tr(logm(X)) = logdet(X)", "X: spd(n)\ntr(logm(X))", (e) => s(M.trace(F.logm(v(e, "X")))), "logdet(X)"],
   ["logdet(expm(M)) = tr(M)", "logdet(expm(A))", (e) => s(L.logdet(F.expm(v(e, "A")))), "tr(A)"],
   ["det(expm(M)) = exp(tr(M))", "det(expm(A))", (e) => s(L.det(F.expm(v(e, "A")))), "exp(tr(A))"],
@@ -317,17 +299,7 @@ function b0(e: Values): number {
 }
 
 describe("rewrite rules of the matrix functions hold numerically", () => {
-  test.each(RULES)("%s", (_name, program, lhs, canonical) => {
-    const c = compile(program);
-    expect(render(c, c.f).text).toBe(canonical);
-    for (const seed of [1, 2, 3]) {
-      const env = valuesFor(c, seed);
-      const want = lhs(env.values);
-      const got = evalAt(c, c.f, env);
-      const err = M.maxAbs(M.sub(got, want)) / Math.max(1, M.maxAbs(want));
-      expect(err, `seed ${seed}`).toBeLessThan(1e-9);
-    }
-  });
+  testRewriteRules(RULES, 1e-9);
 });
 
 // ---------------------------------------------------------------- the adjoint of a Fréchet derivative

@@ -3,33 +3,19 @@
 // computed directly from the unrewritten formula, and both must agree at random values.
 
 import { describe, expect, test } from "vitest";
-import { type Compiled, compile } from "../../src/api/compile.js";
-import { render } from "../../src/api/differentiate.js";
-import { randomValue } from "../../src/numeric/check.js";
+import { compile } from "../../src/api/compile.js";
 import { evaluateNodes } from "../../src/numeric/evaluate.js";
 import * as L from "../../src/numeric/linalg.js";
 import * as M from "../../src/numeric/matrix.js";
 import type { Mat } from "../../src/numeric/matrix.js";
-import { rng } from "../../src/numeric/random.js";
+import { type RewriteRule, type Values, testRewriteRules, v, valuesFor } from "./rewrite-rules.js";
 
-type Values = ReadonlyMap<string, Mat>;
-
-function valuesFor(c: Compiled, seed: number, n = 4): { values: Map<string, Mat>; dims: Map<string, number> } {
-  const r = rng(seed);
-  const dims = new Map<string, number>([...c.dims].map((d) => [d, n]));
-  const size = (d: string | number) => (typeof d === "number" ? d : n);
-  const values = new Map<string, Mat>();
-  for (const v of c.vars.values()) values.set(v.name, randomValue(size(v.shape[0]), size(v.shape[1]), v.props, r, "positive"));
-  return { values, dims };
-}
-
-const v = (e: Values, name: string) => e.get(name)!;
 const mm = (...xs: Mat[]) => xs.reduce((a, b) => M.matmul(a, b));
 const pow = (x: Mat, k: number) => mm(...Array.from({ length: k }, () => x));
 const T = M.transpose;
 
 // [rule, program (built through the rule), the unrewritten left side computed directly, expected canonical text]
-const RULES: readonly (readonly [string, string, (e: Values) => Mat, string])[] = [
+const RULES: readonly RewriteRule[] = [
   ["x' + y' = (x + y)'", "x' + y'", (e) => M.add(T(v(e, "x")), T(v(e, "y"))), "(x + y)'"],
   ["(x + y)' - x' = y'", "(x + y)' - x'", (e) => M.sub(T(M.add(v(e, "x"), v(e, "y"))), T(v(e, "x"))), "y'"],
   ["(A + B)' + C' = (A + B + C)'", "(A + B)' + C'", (e) => M.add(T(M.add(v(e, "A"), v(e, "B"))), T(v(e, "C"))), "(A + B + C)'"],
@@ -70,7 +56,7 @@ const logv = (a: Mat) => M.map(a, Math.log);
 const sc = (a: Mat) => a.data[0]!;
 
 // Logarithms of positive products and sums of entries, and powers with expression exponents.
-const MORE_RULES: readonly (readonly [string, string, (e: Values) => Mat, string])[] = [
+const MORE_RULES: readonly RewriteRule[] = [
   [
     "log(exp(u)/sum(exp(u))) = u - log(sum(exp(u)))*ones (log of a positive scalar times a positive vector)",
     "log(exp(A*x)/sum(exp(A*x)))",
@@ -101,17 +87,7 @@ const MORE_RULES: readonly (readonly [string, string, (e: Values) => Mat, string
 ];
 
 describe("sum and product rewrite rules hold numerically", () => {
-  test.each([...RULES, ...MORE_RULES])("%s", (_name, program, lhs, canonical) => {
-    const c = compile(program);
-    expect(render(c, c.f).text).toBe(canonical);
-    for (const seed of [1, 2, 3]) {
-      const env = valuesFor(c, seed);
-      const want = lhs(env.values);
-      const got = evaluateNodes([c.f], env)[0]!;
-      const err = M.maxAbs(M.sub(got, want)) / Math.max(1, M.maxAbs(want));
-      expect(err, `seed ${seed}`).toBeLessThan(1e-8);
-    }
-  });
+  testRewriteRules([...RULES, ...MORE_RULES], 1e-8);
 });
 
 describe("long products stay nested past the flattening bound, with the same value", () => {
