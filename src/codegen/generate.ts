@@ -1,5 +1,6 @@
 // Code generation's entry point: the function and its derivative as a self-contained module in NumPy, JAX,
-// PyTorch or TypeScript. One shared planner and driver (emit.ts); one rule table per target.
+// PyTorch or TypeScript. One shared planner and driver (emit.ts; index-form.ts for answers in index notation only);
+// one rule table per target.
 
 import type { Differentiated } from "../api/differentiate.js";
 import { type TargetSpec, emitModule } from "./emit.js";

@@ -138,10 +138,13 @@ export const JAX_RULES = {
       : (cx.helper("_lu_logdet"), call("_lu_logdet", a[0]!)),
   eigh: (_t, a) => call("jnp.linalg.eigh", a[0]!),
   ...py.eighRules(SYM),
+  frechetTensor: (t, a, cx): Code => py.frechetTensor(JAX_RULES, t, a, cx),
+  einsum: py.einsum("jnp.einsum"),
 } as const satisfies Record<LOp, Rule>;
 
 const HELPERS = {
   ...py.EIGH_HELPERS,
+  _frechet_tensor: py.frechetTensorHelper("jnp.eye(n * n, dtype=x.dtype)", "jnp.stack"),
   ...py.arrayDividedDifferences("jnp"),
   _inputs: {
     code: `

@@ -20,6 +20,11 @@ export const KERNELS = [
   "eigh", // symmetric eigendecomposition (w, V) of A: args [A]
   "eighFun", // V f(w) V', attr exp|log|sqrt|pow: args [Eig] or [Eig, p]
   "eighFrechet", // Daleckii-Krein L_f(A, E) = V (D .* (V' E V)) V', attr as eighFun: args [Eig, E] or [Eig, p, E]
+  // index forms (index-form.ts)
+  // D_f(X)_ijkl = L_f(X, e_k e_l')_ij (shape n*n x n*n, 4-D in Python), attr the op of L_f: "dexpm", ... with args [X]
+  // or [X, p]; "eighFrechet/exp", ... (as eighFun) with args [X, Eig] or [X, Eig, p]
+  "frechetTensor",
+  "einsum", // a term of an index form, matricized: attr "SUBS->ROWS|COLS" ("il,jk->ij|kl"), each side first index fastest: args the operands
 ] as const;
 
 export type Kernel = (typeof KERNELS)[number];

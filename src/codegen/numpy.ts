@@ -122,10 +122,13 @@ export const NUMPY_RULES = {
       : (cx.helper("_lu_logdet"), call("_lu_logdet", a[0]!)),
   eigh: (_t, a) => call("np.linalg.eigh", a[0]!),
   ...py.eighRules(SYM),
+  frechetTensor: (t, a, cx): Code => py.frechetTensor(NUMPY_RULES, t, a, cx),
+  einsum: py.einsum("np.einsum", "optimize=True"),
 } as const satisfies Record<LOp, Rule>;
 
 const HELPERS = {
   ...py.EIGH_HELPERS,
+  _frechet_tensor: py.frechetTensorHelper("np.eye(n * n)", "np.stack"),
   ...py.arrayDividedDifferences("np"),
   _inputs: {
     code: `

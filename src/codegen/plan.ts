@@ -702,7 +702,33 @@ function termCost(t: Term): number {
     case "d2logm":
     case "d2powm":
       return 3000 * n ** 3;
+    case "frechetTensor": {
+      // one Fréchet derivative per unit direction
+      const m = dimSize(a0!.shape[0]);
+      return 400 * m ** 5;
+    }
+    case "einsum":
+      return einsumCost(t);
   }
+}
+
+/** Every combination of the indices of an einsum, visited once: the product of their sizes. */
+function einsumCost(t: Term): number {
+  const subs = t.attr.split("->")[0]!.split(",");
+  const sizes = new Map<string, number>();
+  t.args.forEach((a, i) => {
+    const s = subs[i]!;
+    const axes =
+      s.length === 4
+        ? new Array<number>(4).fill(dimSize(a.args[0]!.shape[0]))
+        : s.length === 2
+          ? [dimSize(a.shape[0]), dimSize(a.shape[1])]
+          : [Math.max(dimSize(a.shape[0]), dimSize(a.shape[1]))];
+    [...s].forEach((x, k) => sizes.set(x, axes[k]!));
+  });
+  let c = 1;
+  for (const v of sizes.values()) c *= v;
+  return c;
 }
 
 export function programCost(roots: readonly Term[]): number {

@@ -4,8 +4,8 @@
 import { InternalError, MatcalcError } from "../diagnostics/errors.js";
 import { asFraction } from "../print/printer.js";
 import { isScalarShape } from "../shape/shape.js";
-import type { Code, EmitContext, ModuleInfo, Rule } from "./emit.js";
-import type { Term } from "./lir.js";
+import { type Code, type EmitContext, type ModuleInfo, type Rule, frechetDirection } from "./emit.js";
+import type { LOp, Term } from "./lir.js";
 
 /** Python precedence levels (higher binds tighter). */
 export const P = { add: 10, mul: 20, unary: 30, power: 40, atom: 50 } as const;
@@ -17,6 +17,8 @@ export const PY_KEYWORDS: readonly string[] = [
   // builtins the generated code calls, and the module's own names
   "float", "tuple", "set", "sorted", "len", "range", "print", "ValueError", "TypeError", "evaluate", "values",
   "np", "scipy", "jnp", "jax", "torch", "math",
+  // the parameters of the Fréchet derivative a Fréchet tensor is built from
+  "_x", "_e",
 ];
 
 export function wrap(c: Code, min: number): string {
@@ -184,6 +186,45 @@ export const kron =
     };
     return call(f, as2d(0), as2d(1));
   };
+
+/**
+ * A term of an index form: an einsum whose output writes each side's indices last-first, so that reshaping in C
+ * order gives the matricized tensor with the first index fastest (vec stacking columns), as matcalc evaluates it.
+ */
+export const einsum =
+  (f: string, ...options: string[]): Rule =>
+  (t, a, cx) => {
+    const [subs, out] = t.attr.split("->") as [string, string];
+    const [rows, cols] = out.split("|") as [string, string];
+    const last = (s: string) => [...s].reverse().join("");
+    const e = call(f, `"${subs}->${last(rows)}${last(cols)}"`, ...a, ...options);
+    if (rows.length <= 1 && cols.length <= 1) return e;
+    const shape = cx.kind(t) === "matrix" ? `${cx.dim(t.shape[0])}, ${cx.dim(t.shape[1])}` : "-1";
+    return atom(`${e.s}.reshape(${shape})`);
+  };
+
+/**
+ * The tensor of a Fréchet derivative, D_f(X)_ijkl = L_f(X, e_k e_l')_ij: the target's own rule for L_f(_x, _e),
+ * applied by the helper _frechet_tensor to every unit direction.
+ */
+export function frechetTensor(rules: Readonly<Record<LOp, Rule>>, t: Term, a: readonly Code[], cx: EmitContext): Code {
+  const { inner, codes } = frechetDirection(t, a, P.atom);
+  const body = rules[inner.op](inner, codes, cx);
+  cx.helper("_frechet_tensor");
+  return call("_frechet_tensor", `lambda _x, _e: ${body.s}`, a[0]!);
+}
+
+/** The helper of frechetTensor; `eye` makes the n^2 x n^2 identity like x (in numpy, jax.numpy or torch). */
+export function frechetTensorHelper(eye: string, stack: string) {
+  return {
+    code: `
+def _frechet_tensor(frechet, x):
+    # D[i, j, k, l] = L(X, E)[i, j] for the unit direction E = e_k e_l': n^2 Fréchet derivatives (for moderate n)
+    n = x.shape[0]
+    units = ${eye}.reshape(n * n, n, n)
+    return ${stack}([frechet(x, e) for e in units], -1).reshape(n, n, n, n)`,
+  };
+}
 
 /** The shape tuple of an input, in code: (n, m), (n,), (). */
 export function shapeTuple(shape: readonly string[]): string {

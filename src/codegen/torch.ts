@@ -134,10 +134,13 @@ export const TORCH_RULES = {
       : (cx.helper("_lu_logdet"), call("_lu_logdet", a[0]!)),
   eigh: (_t, a) => call("torch.linalg.eigh", a[0]!),
   ...py.eighRules(SYM),
+  frechetTensor: (t, a, cx): Code => py.frechetTensor(TORCH_RULES, t, a, cx),
+  einsum: py.einsum("torch.einsum"),
 } as const satisfies Record<LOp, Rule>;
 
 const HELPERS = {
   ...py.EIGH_HELPERS,
+  _frechet_tensor: py.frechetTensorHelper("torch.eye(n * n, dtype=x.dtype, device=x.device)", "torch.stack"),
   _inputs: {
     code: `
 def _inputs(values, ndims):

@@ -655,4 +655,78 @@ function frechet2Block(f: (m: Mat) => Mat, x: Mat, e: Mat, g: Mat): Mat {
 }`,
     deps: ["mat", "frechetBlock"],
   },
+  frechetTensor: {
+    code: `
+/**
+ * The tensor D(X)_ijkl = L(X, E)_ij for the unit direction E = e_k e_l', as the n^2 x n^2 matrix with rows (i, j)
+ * and columns (k, l), row-major: n^2 Fréchet derivatives (for moderate n).
+ */
+function frechetTensor(f: (x: Mat, e: Mat) => Mat, x: Mat): Mat {
+  const n = x.rows;
+  const d = mat(n * n, n * n);
+  for (let k = 0; k < n; k++) {
+    for (let l = 0; l < n; l++) {
+      const e = mat(n, n);
+      e.data[k * n + l] = 1;
+      const fe = f(x, e);
+      for (let ij = 0; ij < n * n; ij++) d.data[ij * n * n + k * n + l] = fe.data[ij]!;
+    }
+  }
+  return d;
+}`,
+    deps: ["mat"],
+  },
+  einsum: {
+    code: `
+/**
+ * One term of an index form: the product of the operands, summed over every index not in rows or cols, as the
+ * matrix with rows (rows) and columns (cols), first index fastest (vec stacks columns). subs gives each operand's
+ * indices, one letter per axis: one for a vector, two for a matrix, four for a Fréchet tensor (frechetTensor).
+ */
+function einsum(subs: string, ops: readonly Mat[], rows: string, cols: string): Mat {
+  const names = subs.split(",");
+  const size = new Map<string, number>();
+  const strides = ops.map((a, k) => {
+    const s = names[k]!;
+    const n = Math.round(Math.sqrt(a.rows));
+    const dims = s.length === 1 ? [a.data.length] : s.length === 2 ? [a.rows, a.cols] : [n, n, n, n];
+    for (let q = 0; q < s.length; q++) size.set(s[q]!, dims[q]!);
+    return s.length === 1 ? [1] : s.length === 2 ? [a.cols, 1] : [n * n * n, n * n, n, 1];
+  });
+  const letters = [...new Set([...rows, ...cols, ...names.join("")])];
+  const sizes = letters.map((x) => size.get(x)!);
+  const at = new Array<number>(letters.length).fill(0);
+  const axes = names.map((s) => [...s].map((x) => letters.indexOf(x)));
+  const place = (ix: string) => {
+    let stride = 1;
+    return [...ix].map((x) => {
+      const p = { at: letters.indexOf(x), stride };
+      stride *= size.get(x)!;
+      return p;
+    });
+  };
+  const [rp, cp] = [place(rows), place(cols)];
+  const out = mat(rp.reduce((r, p) => r * sizes[p.at]!, 1), cp.reduce((c, p) => c * sizes[p.at]!, 1));
+  for (;;) {
+    let v = 1;
+    for (let k = 0; k < ops.length && v !== 0; k++) {
+      let off = 0;
+      const ax = axes[k]!, st = strides[k]!;
+      for (let q = 0; q < ax.length; q++) off += at[ax[q]!]! * st[q]!;
+      v *= ops[k]!.data[off]!;
+    }
+    if (v !== 0) {
+      let r = 0, c = 0;
+      for (const p of rp) r += at[p.at]! * p.stride;
+      for (const p of cp) c += at[p.at]! * p.stride;
+      out.data[r * out.cols + c]! += v;
+    }
+    // odometer over every index
+    let k = 0;
+    while (k < letters.length && ++at[k]! === sizes[k]) at[k++] = 0;
+    if (k === letters.length) return out;
+  }
+}`,
+    deps: ["mat"],
+  },
 };

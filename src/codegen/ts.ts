@@ -5,7 +5,7 @@ import { asFraction } from "../print/printer.js";
 import type { ElementwiseName } from "../ir/elementwise.js";
 import { isScalarShape } from "../shape/shape.js";
 import { MatcalcError } from "../diagnostics/errors.js";
-import type { Code, EmitContext, ModuleInfo, Rule, TargetSpec } from "./emit.js";
+import { type Code, type EmitContext, type ModuleInfo, type Rule, type TargetSpec, frechetDirection } from "./emit.js";
 import type { LOp, Term } from "./lir.js";
 import { TS_HELPERS } from "./ts-runtime.js";
 
@@ -203,7 +203,20 @@ export const TS_RULES = {
     cx.helper(DD[t.attr]!);
     return helper(cx, "symFrechet", a[0]!, DD[t.attr]!, a[1]!);
   },
+  frechetTensor: (t, a, cx): Code => frechetTensor(t, a, cx),
+  einsum: (t, a, cx) => {
+    const [subs, out] = t.attr.split("->") as [string, string];
+    const [rows, cols] = out.split("|") as [string, string];
+    return helper(cx, "einsum", `"${subs}"`, `[${a.map((c) => c.s).join(", ")}]`, `"${rows}"`, `"${cols}"`);
+  },
 } as const satisfies Record<LOp, Rule>;
+
+/** D_f(X)_ijkl = L_f(X, e_k e_l')_ij: the rule of the Fréchet op for L_f(_x, _e), applied to every unit direction. */
+function frechetTensor(t: Term, a: readonly Code[], cx: EmitContext): Code {
+  const { inner, codes } = frechetDirection(t, a, P.atom);
+  const body = TS_RULES[inner.op](inner, codes, cx);
+  return helper(cx, "frechetTensor", `(_x, _e) => ${body.s}`, a[0]!);
+}
 
 const TS_RESERVED = [
   "break", "case", "catch", "class", "const", "continue", "debugger", "default", "delete", "do", "else", "enum",
@@ -212,6 +225,7 @@ const TS_RESERVED = [
   "let", "static", "implements", "interface", "package", "private", "protected", "public", "await", "as", "any",
   "number", "string", "boolean", "type", "Math", "Number", "Array", "Float64Array", "Int32Array", "Object",
   "TypeError", "RangeError", "values", "evaluate", "Values", "Result", "undefined", "NaN", "Infinity", "luLogAbsDet",
+  "_x", "_e",
 ];
 
 const tsType = (kind: string) => (kind === "scalar" ? "number" : kind === "matrix" ? "number[][]" : "number[]");

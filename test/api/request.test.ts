@@ -127,7 +127,7 @@ describe("handleRequest: errors", () => {
     ["vars unknown property", { expr: "tr(A)", wrt: "A", vars: { A: { shape: ["n", "n"], props: ["psd"] } } }, "usage", null],
     ["not an object", [1, 2], "usage", null],
     ["null", null, "usage", null],
-    ["emit numpy, derivative with only an index form", { expr: "X.*X", wrt: "X", emit: ["numpy"] }, "unsupported", null],
+    ["emit numpy, a size no variable carries", { expr: "ones(k,1)'*ones(k,1)*x'*x", wrt: "x", emit: ["numpy"] }, "unsupported", null],
     ["tensor of order 6", { expr: "tr(X^3)", wrt: "X", order: 3 }, "unsupported", null],
     ["wrong-sized values", { expr: "x'*A*x", wrt: "x", values: { x: [1, 2, 3], A: [[1, 0], [0, 1]] } }, "value", null],
     ["missing value", { expr: "x'*A*x", wrt: "x", values: { x: [1, 2] } }, "value", null],
@@ -148,9 +148,15 @@ describe("handleRequest: errors", () => {
     if (code === "syntax" || code === "unknown-function") expect(e.span).not.toBeNull();
   });
 
+  it("emits code for a derivative with only an index form", () => {
+    const r = ok(handleRequest({ expr: "X.*X", wrt: "X", emit: ["numpy", "ts"] }));
+    expect(r.code?.numpy).toMatch(/np\.einsum\(/);
+    expect(r.code?.ts).toMatch(/einsum\(/);
+  });
+
   it("messages name the problem", () => {
     expect(err(handleRequest({ expr: "x", wrt: "x", emit: ["pdf"] })).message).toMatch(/unknown emit 'pdf'/);
-    expect(err(handleRequest({ expr: "X.*X", wrt: "X", emit: ["jax"] })).message).toMatch(/code generation/);
+    expect(err(handleRequest({ expr: "ones(k,1)'*ones(k,1)*x'*x", wrt: "x", emit: ["jax"] })).message).toMatch(/code generation/);
     expect(err(handleRequest({ wrt: "x" })).message).toMatch(/expr/);
     expect(err(handleRequest({ expr: "x", wrt: "x", order: -1 })).message).toMatch(/order/);
     expect(err(handleRequest({ expr: "x'*A*x", wrt: "x", values: { x: [1, 2] } })).message).toMatch(/'A'/);

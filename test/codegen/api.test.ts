@@ -25,10 +25,12 @@ describe("JSON API", () => {
     const r = handleRequest({ expr: "x'*x", wrt: "x" });
     expect(r.ok && r.code).toBeUndefined();
   });
-  test("a derivative without a matrix form is a coded error", () => {
-    const r = handleRequest({ expr: "X.*X", wrt: "X", emit: ["numpy"] });
-    expect(r.ok).toBe(false);
-    if (!r.ok) expect(r.error.code).toBe("unsupported");
+  test("a derivative in index notation only has code too (einsum terms)", () => {
+    const r = handleRequest({ expr: "X.*X", wrt: "X", emit: ["numpy", "ts"] });
+    expect(r.ok).toBe(true);
+    if (!r.ok) return;
+    expect(r.code!.numpy).toContain("np.einsum(");
+    expect(r.code!.ts).toContain("einsum(");
   });
 });
 

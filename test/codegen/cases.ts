@@ -1,7 +1,9 @@
-// Cases for the code generation tests: every identity of the engine's table plus matrix functions, solves and
-// structure, each with random values and the value and derivative from matcalc's own evaluator (the oracle).
+// Cases for the code generation tests: every identity of the engine's table plus matrix functions, solves,
+// structure and derivatives in index notation only, each with random values and the value and derivative from
+// matcalc's own evaluator (the oracle: derivativeValue, which sums index forms directly).
 
-import { type Differentiated, differentiate } from "../../src/api/differentiate.js";
+import { type Differentiated, derivativeValue, differentiate } from "../../src/api/differentiate.js";
+import type { Layout } from "../../src/diff/derive.js";
 import { type CodeTarget, generateCode } from "../../src/codegen/generate.js";
 import { MatcalcError } from "../../src/diagnostics/errors.js";
 import { type JsonValue, bindDims, evaluateNodes, toJson } from "../../src/numeric/evaluate.js";
@@ -54,6 +56,35 @@ export const EXTRA: readonly (readonly [string, string, number])[] = [
   ["A*x", "x", 1],
 ];
 
+/**
+ * Derivatives that exist only in index notation (einsum terms, Fréchet tensors), in both layouts where they differ
+ * (a Hessian has one): Jacobians of matrices by matrices and vectors, Hessians by matrices, matrix functions.
+ */
+export const INDEX_ONLY: readonly (readonly [string, string, number])[] = [
+  ["X*X'", "X", 1],
+  ["X'*X", "X", 1],
+  ["X .* (A*X)", "X", 1],
+  ["diag(X)", "X", 1],
+  ["A .* (x*x')", "x", 1],
+  ["tr(X)*X", "X", 1],
+  ["sum(X)*A", "X", 1],
+  ["inv(X)'", "X", 1],
+  ["x .* (A*x)", "x", 2],
+  ["logdet(X)", "X", 2],
+  ["S: spd(n)\nlogdet(S)", "S", 2],
+  ["x'*X*X*x", "X", 2],
+  ["expm(X)", "X", 1],
+  ["A*expm(X)*B", "X", 1],
+  ["S: spd(n)\nsqrtm(S) + logm(S)", "S", 1],
+  ["S: spd(n); p: scalar\nS^p", "S", 1],
+  ["t: scalar\nexpm(t*X)", "X", 1],
+  ["expm(A*X)", "X", 1],
+  ["D: diagonal(n)\nD*A*D", "D", 1],
+  ["S: symmetric(n)\nS*A*S", "S", 1],
+  ["diag(X*X)", "X", 1],
+  ["det(X)", "X", 2],
+];
+
 export interface CodegenCase {
   readonly id: number;
   readonly title: string;
@@ -65,7 +96,7 @@ export interface CodegenCase {
 
 export interface CaseSet {
   readonly cases: CodegenCase[];
-  /** Cases left out, with the reason (no matrix form, no values in the domain, ...). */
+  /** Cases left out, with the reason (no values in the domain, ...). */
   readonly skipped: { title: string; why: string }[];
 }
 
@@ -86,8 +117,8 @@ function valuesFor(d: Differentiated, seed: number): { mats: Map<string, Mat>; v
     }
     try {
       const env = { values: mats, dims: bindDims(vars, mats) };
-      const [value, derivative] = evaluateNodes([c.f, d.result.raw!], env) as [Mat, Mat];
-      return { mats, value, derivative };
+      const [value] = evaluateNodes([c.f], env) as [Mat];
+      return { mats, value, derivative: derivativeValue(d, env) };
     } catch (e) {
       if (!(e instanceof MatcalcError)) throw e;
       why = e.message;
@@ -99,14 +130,14 @@ function valuesFor(d: Differentiated, seed: number): { mats: Map<string, Mat>; v
 export function buildCases(targets: readonly CodeTarget[], seed = 11): CaseSet {
   const cases: CodegenCase[] = [];
   const skipped: { title: string; why: string }[] = [];
-  const all = [...IDENTITIES.map(([e, w, o]) => [e, w, o] as const), ...EXTRA];
-  all.forEach(([expr, wrt, order], i) => {
-    const title = `${expr.replace(/\n/g, "; ")}  d/d${wrt}${order > 1 ? ` (order ${order})` : ""}`;
-    const d = differentiate(expr, { wrt, order });
-    if (!d.result.raw) {
-      skipped.push({ title, why: "no matrix form" });
-      return;
-    }
+  const all: (readonly [string, string, number, Layout?])[] = [...IDENTITIES.map(([e, w, o]) => [e, w, o] as const), ...EXTRA];
+  for (const [e, w, o] of INDEX_ONLY) {
+    all.push([e, w, o]);
+    if (o === 1 || w === "x") all.push([e, w, o, "denominator"]);
+  }
+  all.forEach(([expr, wrt, order, layout], i) => {
+    const title = `${expr.replace(/\n/g, "; ")}  d/d${wrt}${order > 1 ? ` (order ${order})` : ""}${layout ? ` (${layout})` : ""}`;
+    const d = differentiate(expr, { wrt, order, ...(layout ? { layout } : {}) });
     const v = valuesFor(d, seed + i);
     if (typeof v === "string") {
       skipped.push({ title, why: v });
@@ -121,7 +152,7 @@ export function buildCases(targets: readonly CodeTarget[], seed = 11): CaseSet {
       title,
       values,
       value: toJson(v.value, d.compiled.f.shape),
-      derivative: toJson(v.derivative, d.result.raw.shape),
+      derivative: toJson(v.derivative, d.result.shape),
       code,
     });
   });

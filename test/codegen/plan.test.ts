@@ -4,7 +4,7 @@ import { spawnSync } from "node:child_process";
 import { describe, expect, test } from "vitest";
 import { differentiate } from "../../src/api/differentiate.js";
 import { type CodeTarget, generateCode } from "../../src/codegen/generate.js";
-import { MatcalcError } from "../../src/diagnostics/errors.js";
+import { INDEX_ONLY } from "./cases.js";
 import { findPython } from "./harness.js";
 
 /** The body of evaluate() in the generated code. */
@@ -65,6 +65,58 @@ describe("sharing between the value and the derivative", () => {
   });
 });
 
+describe("derivatives in index notation only", () => {
+  const src = (expr: string, wrt: string, target: CodeTarget, layout: "numerator" | "denominator" = "numerator", order = 1) =>
+    generateCode(differentiate(expr, { wrt, order, layout }), target);
+  test("every INDEX_ONLY case has no matrix form", () => {
+    for (const [expr, wrt, order] of INDEX_ONLY) expect(differentiate(expr, { wrt, order }).result.form).toBe("index");
+  });
+  test("one einsum per term, each side's indices last-first then reshaped (first index fastest); deltas are eye", () => {
+    const b = body("X*X'", "X");
+    expect(b).toContain('np.einsum("il,jk->jilk", X, t1, optimize=True).reshape(n * n, m * n)');
+    expect(b).toContain('np.einsum("ik,jl->jilk", t1, X, optimize=True).reshape(n * n, m * n)');
+    expect(b).toContain("t1 = np.eye(n)");
+    // two indices need no reshape; a free index no factor carries is a vector of ones
+    expect(body("sum(X)*A", "X")).toContain('np.einsum("ij,k,l->jilk", A, np.ones(n), np.ones(m), optimize=True)');
+  });
+  test("the factors share subexpressions with the value", () => {
+    const b = body("X .* (A*X)", "X");
+    expect(count(b, "A @ X")).toBe(1);
+    expect(b).toContain("value = X * t1");
+  });
+  test("scalar factors and coefficients scale their term", () => {
+    const b = body("tr(X)*X", "X");
+    expect(b).toContain("t1 = np.trace(X)"); // shared with the value
+    expect(b).toContain("+ t1 * np.einsum(");
+    const h = body("S: spd(n)\nlogdet(S)", "S", "numpy", 2);
+    expect(h).toMatch(/derivative = -\(np\.einsum\(.*\) \/ 2\) - np\.einsum\(.*\) \/ 2$/m);
+    expect(count(h, "cho_factor(")).toBe(1); // inv(S) from the Cholesky factor of the value's logdet
+  });
+  test("denominator layout transposes Jacobians, not Hessians", () => {
+    expect(src("X*X'", "X", "numpy", "denominator")).toMatch(/^ {4}derivative = t2\.T$/m);
+    expect(src("logdet(X)", "X", "numpy", "denominator", 2)).not.toMatch(/\.T$/m);
+  });
+  test("Fréchet tensors: the target's own Fréchet derivative along every unit direction", () => {
+    expect(src("expm(X)", "X", "numpy")).toContain(
+      "_frechet_tensor(lambda _x, _e: scipy.linalg.expm_frechet(_x, _e, compute_expm=False), X)",
+    );
+    expect(src("expm(X)", "X", "torch")).toContain("_frechet_tensor(lambda _x, _e: _frechet_block(torch.linalg.matrix_exp, _x, _e), X)");
+    expect(src("expm(X)", "X", "jax")).toContain("jax.scipy.linalg.expm_frechet(_x, _e, compute_expm=False)");
+    expect(src("expm(X)", "X", "ts")).toContain("frechetTensor((_x, _e) => frechetBlock(expm, _x, _e), X)");
+    // at a symmetric point: Daleckii-Krein with the function's own eigendecomposition
+    const ts = src("S: spd(n); p: scalar\nS^p", "S", "ts");
+    expect(ts).toContain("frechetTensor((_x, _e) => symFrechet(eig_S, (x, y) => ddPow(x, y, p), _e), S)");
+    expect(count(ts, "frechetTensor((_x")).toBe(1); // Dpowm(S, p)_ijkl and _ijlk: one tensor
+    const np = src("S: spd(n)\nsqrtm(S) + logm(S)", "S", "numpy");
+    expect(count(np, "np.linalg.eigh(")).toBe(1);
+    expect(np).toContain("_frechet_tensor(lambda _x, _e: _sym_frechet(eig_S, _dd_log, _e), S)");
+    expect(src("expm(X)", "X", "numpy")).toContain("a Fréchet tensor D(X)_ijkl is built from n^2 Fréchet derivatives");
+  });
+  test("the lambda's parameters never capture a variable", () => {
+    expect(body("_x: scalar\n_x*expm(X)", "X")).toContain("_x_ * ");
+  });
+});
+
 describe("large programs", () => {
   test("deep DAGs and long chains generate without deep recursion, in about linear time", () => {
     const steps = 400;
@@ -89,11 +141,6 @@ describe("modules", () => {
     expect(b).toContain('[lambda_, x, in_] = _inputs(values, {"lambda": 1, "x": 1, "in": 1})');
     expect(body("lambda'*x", "x", "ts")).toContain('const lambda = vectorIn("lambda", values.lambda, false);');
     expect(body("function*x", "x", "ts")).toContain('const function_ = scalarIn("function", values.function);');
-  });
-  test("a derivative with only an index form has no code", () => {
-    const d = differentiate("X.*X", { wrt: "X" });
-    expect(() => generateCode(d, "numpy")).toThrow(MatcalcError);
-    expect(() => generateCode(d, "numpy")).toThrow(/index form/);
   });
 
   const python = findPython(["numpy", "scipy"]);
