@@ -3,8 +3,9 @@
 // factors, matricized as matcalc's evaluator does (numeric/tensor-eval.ts), and the terms are summed.
 
 import type { Differentiated } from "../api/differentiate.js";
-import { invariant } from "../diagnostics/errors.js";
+import { MatcalcError, invariant } from "../diagnostics/errors.js";
 import { type Index, matricizedAxes, matricizedShape } from "../diff/tensor.js";
+import { isFrechet2Op } from "../ir/matrix-functions.js";
 import type { Node } from "../ir/node.js";
 import { isScalarShape, mulDims } from "../shape/shape.js";
 import type { Term } from "./lir.js";
@@ -42,6 +43,13 @@ export function planIndexForm(d: Differentiated, ctx: PlanContext): Plan {
     const subs: string[] = [];
     for (const f of t.factors) {
       const x = termOf.get(f.node.id)!;
+      if (f.frechet && isFrechet2Op(f.frechet.op)) {
+        throw new MatcalcError(
+          "unsupported",
+          `code generation for D2${f.frechet.op.slice(2)}(X)_ijklmn, the tensor of the second Fréchet derivative ${f.frechet.op}, ` +
+            "is not supported yet (the answer itself and its check are)",
+        );
+      }
       if (f.frechet) {
         // at a symmetric point, Daleckii-Krein with the eigendecomposition the function may share
         const n = f.node.shape[0];

@@ -1,12 +1,12 @@
 // Index (Einstein) notation for derivatives: a sum of terms, each a coefficient times factors that are IR
 // nodes with index slots (Kronecker deltas are eye nodes; the tensor of a Fréchet derivative, which has no
-// matrix form, is its point X with four slots). Read off the differential like every other
+// matrix form, is its point X with four slots, that of a second Fréchet derivative X with six). Read off the differential like every other
 // derivative, simplified by contraction into matrix products, and turned back into matrix or Kronecker
 // notation when that exists; indices that do not appear on the left-hand side are summed (as numpy.einsum).
 
 import { MatcalcError, invariant } from "../diagnostics/errors.js";
 import type { Builder } from "../ir/builder.js";
-import { type FrechetOp, frechetParts } from "../ir/matrix-functions.js";
+import { type Frechet2Op, type FrechetOp, frechet2Parts, frechetParts } from "../ir/matrix-functions.js";
 import { type Node, topoOrder } from "../ir/node.js";
 import { type Dim, type Shape, isScalarShape, mulDims } from "../shape/shape.js";
 
@@ -14,15 +14,16 @@ export type Index = string;
 /** Index of the row axis and of the column axis of a factor; null for an axis of size 1. */
 export type Slots = readonly [Index | null, Index | null];
 
-/** Index slots of a factor: a matrix's row and column, or the four axes of a Fréchet tensor. */
-export type FactorSlots = Slots | readonly [Index, Index, Index, Index];
+/** Index slots of a factor: a matrix's row and column, or the four (six) axes of a (second) Fréchet tensor. */
+export type FactorSlots = Slots | readonly [Index, Index, Index, Index] | readonly [Index, Index, Index, Index, Index, Index];
 
 /**
- * The tensor D_f(X) of a Fréchet derivative, L_f(X, E)_rc = D_f(X)_rcab E_ab: `op` is the Fréchet op of f and
- * `p` the exponent of X^p (null otherwise). Its factor's node is X and its slots are (r, c, a, b).
+ * The tensor D_f(X) of a Fréchet derivative, L_f(X, E)_rc = D_f(X)_rcab E_ab, or D2_f(X) of a second one,
+ * L2_f(X, E, F)_rc = D2_f(X)_rcabmn E_ab F_mn: `op` is the (second) Fréchet op of f and `p` the exponent of X^p
+ * (null otherwise). Its factor's node is X and its slots are (r, c, a, b) or (r, c, a, b, m, n).
  */
 export interface FrechetTensor {
-  readonly op: FrechetOp;
+  readonly op: FrechetOp | Frechet2Op;
   readonly p: Node | null;
 }
 
@@ -194,16 +195,30 @@ export function readIndexForm(b: Builder, lin: Node, dX: Node, out: Slots, wrt: 
       case "dpowm": {
         // L_f(X, E)_rc = D_f(X)_rcab E_ab; the differential is linear in dX, so X and p do not depend on it.
         const { x, p, e } = frechetParts(L);
-        if (x.hasD || p?.hasD) {
-          unsupported(
-            `index notation through ${L.op} with the direction inside its matrix argument is a second Fréchet derivative, ` +
-              "which is not supported yet",
-          );
-        }
+        invariant(!x.hasD && !p?.hasD, "a Fréchet derivative nonlinear in the direction");
         const a = fresh(x.shape[0]);
         const s = fresh(x.shape[1]);
         invariant(r !== null && c !== null && a !== null && s !== null, "a Fréchet derivative of a 1 x 1 matrix");
         return times(read(e, a, s), [{ node: x, slots: [r, c, a, s], frechet: { op: L.op, p } }]);
+      }
+      case "d2expm":
+      case "d2logm":
+      case "d2sqrtm":
+      case "d2powm": {
+        // L2_f(X, E, F)_rc = D2_f(X)_rcabmn E_ab F_mn, linear in dX: exactly one direction depends on it (by symmetry
+        // in E and F, that one takes the slots a, b); the other is a matrix factor.
+        const { x, p, e, f } = frechet2Parts(L);
+        invariant(!x.hasD && !p?.hasD && e.hasD !== f.hasD, "a second Fréchet derivative nonlinear in the direction");
+        const [dir, other] = e.hasD ? [e, f] : [f, e];
+        const [a, s, m, t] = [fresh(x.shape[0]), fresh(x.shape[1]), fresh(x.shape[0]), fresh(x.shape[1])];
+        invariant(
+          r !== null && c !== null && a !== null && s !== null && m !== null && t !== null,
+          "a second Fréchet derivative of a 1 x 1 matrix",
+        );
+        return times(read(dir, a, s), [
+          { node: other, slots: [m, t] },
+          { node: x, slots: [r, c, a, s, m, t], frechet: { op: L.op, p } },
+        ]);
       }
       default:
         return unsupported(
@@ -314,11 +329,9 @@ export function simplifyTerm(b: Builder, t0: RawTerm, free: readonly Index[]): T
   const rename = (from: Index, to: Index) => {
     fs = fs.map((f) => withSlots(f, f.slots.map((x) => (x === from ? to : x))));
   };
-  // A matrix transposed; a Fréchet tensor at X' (L_f(X, E)' = L_f(X', E'), so D_f(X)_rcab = D_f(X')_crba).
-  const flip = (f: Factor): Factor => {
-    const s = f.slots;
-    return withSlots({ ...f, node: b.transpose(f.node) }, f.frechet ? [s[1]!, s[0]!, s[3]!, s[2]!] : [s[1]!, s[0]!]);
-  };
+  // A matrix transposed; a Fréchet tensor at X' (L_f(X, E)' = L_f(X', E'), so D_f(X)_rcab = D_f(X')_crba, and
+  // likewise D2_f(X)_rcabmn = D2_f(X')_crbanm): every pair of slots swaps.
+  const flip = (f: Factor): Factor => withSlots({ ...f, node: b.transpose(f.node) }, f.slots.map((_, i) => f.slots[i ^ 1] ?? null));
 
   for (let changed = true, rounds = 0; changed && coef !== 0; rounds++) {
     invariant(rounds < 10_000, "index form simplification does not terminate");
@@ -413,8 +426,10 @@ export function simplifyTerm(b: Builder, t0: RawTerm, free: readonly Index[]): T
 
   // Orientation: columns over rows for vectors; the form with fewer transpose marks for matrices and Fréchet
   // tensors (at X or X'); for a tie (or a symmetric factor), the first two slots in the order of the free indices.
+  // A second Fréchet tensor is symmetric in its directions (D2_f(X)_rcabmn = D2_f(X)_rcmnab, as L2_f(X, E, F) =
+  // L2_f(X, F, E)): the pair with the earlier free indices comes first.
   const rank = (x: Index | null) => (x === null ? -1 : isFree(x) ? free.indexOf(x) : free.length);
-  fs = fs.map((f) => {
+  const orient = (f: Factor): Factor => {
     const [p, q] = f.slots;
     if (p === null && q !== null) return flip(f);
     if (p === null || q === null) return f;
@@ -423,13 +438,20 @@ export function simplifyTerm(b: Builder, t0: RawTerm, free: readonly Index[]): T
     const mf = marks(f.node);
     if (mt < mf || (mt === mf && rank(p) > rank(q))) return flip(f);
     return f;
-  });
+  };
+  const directions = (f: Factor): Factor => {
+    const s = f.slots;
+    if (s.length !== 6) return f;
+    const [e1, e2, f1, f2] = s.slice(2).map(rank) as [number, number, number, number];
+    return f1 < e1 || (f1 === e1 && f2 < e2) ? withSlots(f, [s[0], s[1], s[4], s[5], s[2], s[3]]) : f;
+  };
+  fs = fs.map((f) => directions(orient(f)));
   // Canonical order: by the first free index a factor carries, then by structure; then rename summations.
   const key = (f: Factor) => Math.min(...f.slots.map((x) => (x === null ? Infinity : isFree(x) ? free.indexOf(x) : free.length)));
   const isDelta = (f: Factor) => (f.node.op === "eye" ? 1 : 0);
-  fs.sort(
-    (x, y) => key(x) - key(y) || isDelta(x) - isDelta(y) || b.order.compare(x.node, y.node) || compareTensors(b, x, y),
-  );
+  const byStructure = (x: Factor, y: Factor) =>
+    key(x) - key(y) || isDelta(x) - isDelta(y) || b.order.compare(x.node, y.node) || compareTensors(b, x, y);
+  fs.sort(byStructure);
   const names = new Map<Index, Index>();
   const pool = [...SUMMATION].filter((ch) => !free.includes(ch));
   for (const f of fs) {
@@ -441,6 +463,11 @@ export function simplifyTerm(b: Builder, t0: RawTerm, free: readonly Index[]): T
     }
   }
   fs = fs.map((f) => withSlots(f, f.slots.map((x) => (x !== null && names.has(x) ? names.get(x)! : x))));
+  // Factors alike but for their summation indices (x_q*x_p) in the order of those indices' names.
+  const slotText = (f: Factor) => f.slots.map((x) => x ?? ".").join("");
+  const byNames = (x: Factor, y: Factor) =>
+    key(x) < free.length ? 0 : slotText(x) < slotText(y) ? -1 : slotText(x) > slotText(y) ? 1 : 0;
+  fs.sort((x, y) => byStructure(x, y) || byNames(x, y));
   const scalar = scalars.length === 0 ? b.num(1) : b.timesList(scalars);
   const [c2, rest] = b.splitCoef(scalar);
   if (coef * c2 === 0) return null;

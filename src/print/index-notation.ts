@@ -1,10 +1,19 @@
 // Index (Einstein) notation as text and LaTeX, and the text parsed back: `df_ij/dX_kl = A_ik*B_lj`, deltas
-// as delta(i,k), the tensor of a Fréchet derivative as Dexpm(X)_ijkl (LaTeX [L_exp(X)]_{ijkl}); every index not
-// on the left is summed. One module holds the notation's reader and writers.
+// as delta(i,k), the tensor of a Fréchet derivative as Dexpm(X)_ijkl (LaTeX [L_exp(X)]_{ijkl}), of a second one
+// as D2expm(X)_ijklmn (LaTeX [L^(2)_exp(X)]_{ijklmn}); every index not on the left is summed. One module holds the notation's reader and writers.
 
 import { MatcalcError } from "../diagnostics/errors.js";
 import type { Builder } from "../ir/builder.js";
-import { FRECHET_OF, type FrechetOp, MATRIX_FUNCTIONS, isFrechetOp } from "../ir/matrix-functions.js";
+import {
+  FRECHET2_OF,
+  FRECHET_OF,
+  type Frechet2Op,
+  type FrechetOp,
+  MATRIX_FUNCTIONS,
+  type MatrixFunction,
+  isFrechet2Op,
+  isFrechetOp,
+} from "../ir/matrix-functions.js";
 import { type Node, topoOrder } from "../ir/node.js";
 import type { Dim } from "../shape/shape.js";
 import {
@@ -60,10 +69,15 @@ function closing(s: string, open: number): number {
 
 const idxOf = (slots: FactorSlots) => slots.filter((x) => x !== null).join("");
 
-/** The name of the tensor of a Fréchet derivative in text: Dexpm, Dlogm, Dsqrtm, Dpowm. */
-const tensorName = (op: FrechetOp) => `D${op.slice(1)}`;
+type TensorOp = FrechetOp | Frechet2Op;
 
-/** Dexpm(X), Dpowm(X, p): the tensor of a Fréchet derivative, without its indices. */
+/** The matrix function whose (second) Fréchet derivative op is given. */
+const functionOf = (op: TensorOp): MatrixFunction => (isFrechetOp(op) ? FRECHET_OF[op] : FRECHET2_OF[op]);
+
+/** The name of the tensor of a (second) Fréchet derivative in text: Dexpm, ..., Dpowm; D2expm, ..., D2powm. */
+const tensorName = (op: TensorOp) => `D${op.slice(1)}`;
+
+/** Dexpm(X), Dpowm(X, p), D2expm(X): the tensor of a (second) Fréchet derivative, without its indices. */
 function tensorText(f: Factor): string {
   const args = [f.node, ...(f.frechet!.p ? [f.frechet!.p] : [])].map((n) => toText(n, PLAIN));
   return `${tensorName(f.frechet!.op)}(${args.join(", ")})`;
@@ -116,7 +130,7 @@ export function indexText(t: IndexForm): string {
  */
 export function indexFormMeanings(t: IndexForm): string[] {
   const nodes: Node[] = [];
-  const tensors = new Set<FrechetOp>();
+  const tensors = new Set<TensorOp>();
   for (const term of t.terms) {
     nodes.push(term.scalar);
     for (const f of term.factors) {
@@ -127,18 +141,23 @@ export function indexFormMeanings(t: IndexForm): string[] {
       }
     }
   }
-  const ops = new Set<FrechetOp>(tensors);
-  for (const n of topoOrder(nodes)) if (isFrechetOp(n.op)) ops.add(n.op);
-  const tensorMeaning = (op: FrechetOp) => {
-    const args = op === "dpowm" ? "X, p" : "X";
+  const ops = new Set<TensorOp>(tensors);
+  for (const n of topoOrder(nodes)) if (isFrechetOp(n.op) || isFrechet2Op(n.op)) ops.add(n.op);
+  const tensorMeaning = (op: TensorOp) => {
+    const fn = functionOf(op);
+    const args = fn === "powm" ? "X, p" : "X";
     const D = `${tensorName(op)}(${args})`;
+    const of = fn === "powm" ? "X^p" : fn;
+    if (isFrechetOp(op)) {
+      return `${D}_ijkl is the Fréchet derivative of ${of} at X as a tensor: ${op}(${args}, E)_ij = ${D}_ijkl*E_kl, summing over k and l`;
+    }
     return (
-      `${D}_ijkl is the Fréchet derivative of ${FRECHET_OF[op] === "powm" ? "X^p" : FRECHET_OF[op]} at X as a tensor: ` +
-      `${op}(${args}, E)_ij = ${D}_ijkl*E_kl, summing over k and l`
+      `${D}_ijklmn is the second Fréchet derivative of ${of} at X as a tensor: ${op}(${args}, E, F)_ij = ` +
+      `${D}_ijklmn*E_kl*F_mn, summing over k, l, m and n; it is symmetric in the pairs (k,l) and (m,n)`
     );
   };
-  const meanings = [...ops].sort().map((op) => MATRIX_FUNCTIONS[FRECHET_OF[op]].meaning);
-  return [...meanings, ...[...tensors].sort().map(tensorMeaning)];
+  const meaning = (op: TensorOp) => (isFrechetOp(op) ? MATRIX_FUNCTIONS[FRECHET_OF[op]].meaning : MATRIX_FUNCTIONS[FRECHET2_OF[op]].meaning2);
+  return [...[...ops].sort().map(meaning), ...[...tensors].sort().map(tensorMeaning)];
 }
 
 // ---------------------------------------------------------------- LaTeX
@@ -160,10 +179,12 @@ function factorLatex(f: Factor): string {
   const { node, slots } = f;
   const idx = `_{${idxOf(slots)}}`;
   if (f.frechet) {
-    // [L_f(X)]_{ijkl}: the entries of the linear map E -> L_f(X, E) (Higham's notation for the operator).
+    // [L_f(X)]_{ijkl}: the entries of the linear map E -> L_f(X, E) (Higham's notation for the operator);
+    // [L^{(2)}_f(X)]_{ijklmn} those of the bilinear map (E, F) -> L2_f(X, E, F).
     const { op, p } = f.frechet;
-    const sub = p ? `(\\cdot)^{${toLatex(p, PLAIN)}}` : MATRIX_FUNCTIONS[FRECHET_OF[op]].latexL;
-    return `\\left[L_{${sub}}\\left(${toLatex(node, PLAIN)}\\right)\\right]${idx}`;
+    const sub = p ? `(\\cdot)^{${toLatex(p, PLAIN)}}` : MATRIX_FUNCTIONS[functionOf(op)].latexL;
+    const order = isFrechetOp(op) ? "" : "^{(2)}";
+    return `\\left[L${order}_{${sub}}\\left(${toLatex(node, PLAIN)}\\right)\\right]${idx}`;
   }
   if (node.op === "eye") return `\\delta${idx}`;
   if (node.op === "var") return `${subscriptable(latexName(node.name!))}${idx}`;
@@ -294,8 +315,8 @@ export function parseIndexText(b: Builder, text: string, compile: CompileExpr, f
       deltas.push({ term, p: m[1]!, q: m[2]! });
       return;
     }
-    if ((m = /^D(expm|logm|sqrtm|powm)\(/.exec(piece))) {
-      readTensor(piece, `d${m[1]}` as FrechetOp, m[0].length - 1, term);
+    if ((m = /^D(2?)(expm|logm|sqrtm|powm)\(/.exec(piece))) {
+      readTensor(piece, `d${m[1]}${m[2]}` as TensorOp, m[0].length - 1, term);
       return;
     }
     let src = piece;
@@ -335,20 +356,25 @@ export function parseIndexText(b: Builder, text: string, compile: CompileExpr, f
     term.factors.push({ node, slots });
   }
 
-  /** Dexpm(X)_ijkl, Dpowm(X, p)_ijkl: the tensor of a Fréchet derivative (its parenthesis opens at `open`). */
-  function readTensor(piece: string, op: FrechetOp, open: number, term: RawTerm): void {
+  /**
+   * Dexpm(X)_ijkl, Dpowm(X, p)_ijkl, D2expm(X)_ijklmn, D2powm(X, p)_ijklmn: the tensor of a (second) Fréchet
+   * derivative (its parenthesis opens at `open`).
+   */
+  function readTensor(piece: string, op: TensorOp, open: number, term: RawTerm): void {
     const close = closing(piece, open);
     const name = tensorName(op);
-    const r = close < 0 ? null : /^_([a-z]{4})$/.exec(piece.slice(close + 1));
-    if (!r) bad(`'${piece}': ${name}(...) takes four indices, as in ${name}(X)_ijkl`);
+    const [count, example] = isFrechetOp(op) ? [4, "ijkl"] : [6, "ijklmn"];
+    const r = close < 0 ? null : /^_([a-z]+)$/.exec(piece.slice(close + 1));
+    if (!r || r[1]!.length !== count) bad(`'${piece}': ${name}(...) takes ${count === 4 ? "four" : "six"} indices, as in ${name}(X)_${example}`);
+    const pow = functionOf(op) === "powm";
     const args = splitTop(piece.slice(open + 1, close), ",").map((a) => a.text);
-    if (args.length !== (op === "dpowm" ? 2 : 1)) bad(`'${piece}': ${name} takes ${op === "dpowm" ? "X and p" : "one matrix X"}`);
+    if (args.length !== (pow ? 2 : 1)) bad(`'${piece}': ${name} takes ${pow ? "X and p" : "one matrix X"}`);
     const x = compile(args[0]!);
-    const p = op === "dpowm" ? compile(args[1]!) : null;
+    const p = pow ? compile(args[1]!) : null;
     if (x.shape[0] !== x.shape[1] || x.shape[0] === 1) bad(`'${piece}': ${name}(X) needs a square matrix X`);
     if (p && !(p.shape[0] === 1 && p.shape[1] === 1)) bad(`'${piece}': the exponent of ${name}(X, p) must be a scalar`);
-    const slots = [...r[1]!] as [Index, Index, Index, Index];
-    for (const s of slots) if (!dims.has(s)) dims.set(s, x.shape[0]);
-    term.factors.push({ node: x, slots, frechet: { op, p } });
+    const letters = [...r[1]!];
+    for (const s of letters) if (!dims.has(s)) dims.set(s, x.shape[0]);
+    term.factors.push({ node: x, slots: letters as unknown as FactorSlots, frechet: { op, p } });
   }
 }

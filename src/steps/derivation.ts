@@ -5,6 +5,7 @@ import type { Differentiated } from "../api/differentiate.js";
 import { MatcalcError } from "../diagnostics/errors.js";
 import { pullback } from "../diff/adjoint.js";
 import { tangentOrthogonal } from "../diff/derive.js";
+import { isFrechet2Op } from "../ir/matrix-functions.js";
 import { jacobianOf } from "../diff/jacobian.js";
 import type { IndexForm } from "../diff/tensor.js";
 import type { Builder } from "../ir/builder.js";
@@ -62,7 +63,9 @@ interface Side {
 
 /** Does the differential pass dX through a Fréchet derivative L_f(X, E)? */
 function hasFrechet(df: Node): boolean {
-  return topoOrder([df]).some((n) => OPS[n.op].cls === "frechet" && n.args[n.args.length - 1]!.hasD);
+  // a direction holding dX: the last argument, or either of the two directions of a second Fréchet derivative
+  const directions = (n: Node) => n.args.slice(isFrechet2Op(n.op) ? -2 : -1);
+  return topoOrder([df]).some((n) => OPS[n.op].cls === "frechet" && directions(n).some((a) => a.hasD));
 }
 
 function nthDifferential(k: number): Side {

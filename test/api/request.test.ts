@@ -129,6 +129,7 @@ describe("handleRequest: errors", () => {
     ["null", null, "usage", null],
     ["emit numpy, a size no variable carries", { expr: "ones(k,1)'*ones(k,1)*x'*x", wrt: "x", emit: ["numpy"] }, "unsupported", null],
     ["tensor of order 6", { expr: "tr(X^3)", wrt: "X", order: 3 }, "unsupported", null],
+    ["emit numpy, a second Fréchet tensor", { expr: "tr(A*expm(X))", wrt: "X", order: 2, emit: ["numpy"] }, "unsupported", null],
     ["wrong-sized values", { expr: "x'*A*x", wrt: "x", values: { x: [1, 2, 3], A: [[1, 0], [0, 1]] } }, "value", null],
     ["missing value", { expr: "x'*A*x", wrt: "x", values: { x: [1, 2] } }, "value", null],
     ["value for a non-variable", { expr: "x'*x", wrt: "x", values: { x: [1], y: [2] } }, "value", null],
