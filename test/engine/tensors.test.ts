@@ -1,6 +1,6 @@
 import { describe, expect, test } from "vitest";
-import { compile, describeVar } from "../../src/api/compile.js";
-import { type Differentiated, checkDerivative, derivativeValue, differentiate, renderIndex } from "../../src/api/differentiate.js";
+import { compile } from "../../src/api/compile.js";
+import { checkDerivative, derivativeValue, differentiate, renderIndex } from "../../src/api/differentiate.js";
 import { handleRequest } from "../../src/api/request.js";
 import { MatcalcError } from "../../src/diagnostics/errors.js";
 import { evaluateNodes } from "../../src/numeric/evaluate.js";
@@ -8,6 +8,7 @@ import * as M from "../../src/numeric/matrix.js";
 import { evaluateIndexForm } from "../../src/numeric/tensor-eval.js";
 import { indexText, parseIndexText } from "../../src/print/index-notation.js";
 import katex from "katex";
+import { compileIn, expectTensorRow } from "./expect-identity.js";
 
 // [expression, wrt, order, form, derivative text, index text (when it differs from the derivative text)]
 type Row = readonly [string, string, number, "matrix" | "kronecker" | "index", string, string?];
@@ -63,28 +64,10 @@ const TENSORS: readonly Row[] = [
 ];
 
 /** The declarations of every variable of d, to compile text with (answers parse back to the same nodes). */
-const declsOf = (d: Differentiated) => [...d.compiled.vars.values()].map((v) => describeVar(v)).join("\n");
-const compileIn = (d: Differentiated) => (src: string) => compile(`${declsOf(d)}\n${src}`, { builder: d.compiled.b }).f;
-
 describe("tensor derivatives: exact text, numeric check, round trip", () => {
   const rows = TENSORS.map(([expr, wrt, order, form, text, index]) => ({ expr, wrt, order, form, text, index: index ?? text }));
-  test.each(rows)("$expr  d/d$wrt (order $order)", ({ expr, wrt, order, form, text, index }) => {
-    const d = differentiate(expr, { wrt, order });
-    expect(d.result.form).toBe(form);
-    expect(d.derivative.text).toBe(text);
-    const idx = renderIndex(d);
-    expect(idx.text).toBe(index);
-
-    const report = checkDerivative(d, { seed: 7 });
-    expect(report.status, report.message).toBe("PASS");
-
-    // Matrix and Kronecker answers parse back to the same node; index answers to the same terms.
-    if (d.result.expr) expect(compileIn(d)(d.derivative.text)).toBe(d.result.expr);
-    const back = parseIndexText(d.compiled.b, idx.text, compileIn(d), d.compiled.f.shape);
-    expect(indexText(back)).toBe(idx.text);
-    const mine = d.result.index();
-    const shapeOf = (t: typeof mine) => t.terms.map((u) => [u.coef, u.scalar, u.factors.map((f) => [f.node, f.frechet, ...f.slots])]);
-    expect(shapeOf(back)).toEqual(shapeOf(mine));
+  test.each(rows)("$expr  d/d$wrt (order $order)", (row) => {
+    expectTensorRow(row);
   });
 
   test("the table is large enough to mean something", () => {
