@@ -256,7 +256,11 @@ export function derive(b: Builder, f: Node, wrt: Node, opts: DeriveOptions = {})
     // Both scalars: no axes to lay out, so no layout to name.
     convention = order === 1 ? "ordinary derivative of a scalar by a scalar" : `ordinary derivative of order ${order} of a scalar by a scalar`;
   } else if (kind === "gradient") convention = `gradient: same shape as ${wrt.name}, df = tr(G' d${wrt.name})`;
-  else if (kind === "hessian" && !tensor) convention = "Hessian: H(i,j) = d2f / dx(i) dx(j)";
+  else if (kind === "hessian" && !tensor) {
+    // Named after the variable and the index letters the index form uses: H(i,j) = d2f / dw(i) dw(j).
+    const [i, j] = levels.map((l) => l.idx[0]!);
+    convention = `Hessian: H(${i},${j}) = d2f / d${wrt.name}(${i}) d${wrt.name}(${j})`;
+  }
   else if (kind === "hessian") {
     convention = `Hessian: the tensor ${lhs}, as the matrix d2f/dvec(${wrt.name}) dvec(${wrt.name})' (vec stacks columns)`;
   } else if (tensor) {

@@ -121,6 +121,10 @@ describe("layouts, shapes and conventions", () => {
     expect(h.convention).toMatch(/^Hessian: the tensor d2f\/dX_ij dX_kl, as the matrix d2f\/dvec\(X\) dvec\(X\)'/);
     expect(h.convention).toMatch(/index notation, summing over every index not on the left$/);
     expect(h.derivative.shapeText).toBe("tensor(n, n, n, n)");
+    // A Hessian in matrix notation names the variable, with the letters of its index form.
+    const w = differentiate("w'*A*w", { wrt: "w", order: 2 });
+    expect(w.convention).toBe("Hessian: H(i,j) = d2f / dw(i) dw(j)");
+    expect(renderIndex(w).text).toBe("d2f/dw_i dw_j = A_ij + A_ji");
   });
 
   test("the Hessian by a matrix is symmetric as a matrix, also for symmetric variables", () => {
