@@ -3,7 +3,7 @@
 
 import { type DerivativeKind, type DerivativeResult, type Layout, derive } from "../diff/derive.js";
 import { frechetMeanings } from "../ir/matrix-functions.js";
-import type { Node } from "../ir/node.js";
+import { type Node, topoOrder } from "../ir/node.js";
 import { indexFormMeanings, indexLatex, indexText } from "../print/index-notation.js";
 import { toLatex } from "../print/latex.js";
 import { toText } from "../print/text.js";
@@ -79,9 +79,32 @@ export function differentiateCompiled(compiled: Compiled, opts: DifferentiateOpt
     order,
     layout: opts.layout ?? "numerator",
     assumptions: compiled.assumptions,
-    notes: [...(result.expr ? frechetMeanings(result.expr) : indexFormMeanings(result.index())), ...result.notes],
+    notes: [
+      ...logdetMeanings(compiled, v.node),
+      ...(result.expr ? frechetMeanings(result.expr) : indexFormMeanings(result.index())),
+      ...result.notes,
+    ],
     convention: result.convention,
   };
+}
+
+/**
+ * logdet(A) is log|det(A)| (Matrix Cookbook eq. 57, numpy's slogdet), so its derivative inv(A)' holds wherever A
+ * is invertible; said once per logdet of the function that depends on the variable, unless A is declared spd.
+ */
+function logdetMeanings(c: Compiled, wrt: Node): string[] {
+  const out: string[] = [];
+  const nodes = topoOrder([c.f]);
+  const depends = new Set<number>([wrt.id]);
+  for (const n of nodes) if (n.args.some((a) => depends.has(a.id))) depends.add(n.id);
+  for (const n of nodes) {
+    const a = n.args[0];
+    if (n.op !== "logdet" || !a || !depends.has(a.id) || (a.op === "var" && a.props?.includes("spd"))) continue;
+    const t = render(c, a).text;
+    const note = `logdet(${t}) = log|det(${t})|: defined wherever ${t} is invertible, a negative determinant included`;
+    if (!out.includes(note)) out.push(note);
+  }
+  return out;
 }
 
 /** A derivative that is a tensor without matrix notation: its index form, shaped as the matricized tensor. */

@@ -86,7 +86,8 @@ export const TORCH_RULES = {
   pow: py.power("torch.sqrt"),
   fn: (t, a) => call(FN[t.attr as ElementwiseName], a[0]!),
   det: (_t, a) => call("torch.linalg.det", a[0]!),
-  logdet: (_t, a) => call("torch.logdet", a[0]!),
+  // log|det|, as matcalc's logdet (torch.logdet is NaN for a negative determinant)
+  logdet: (_t, a) => py.atom(`${call("torch.linalg.slogdet", a[0]!).s}[1]`),
   inv: (_t, a) => call("torch.linalg.inv", a[0]!),
   mpow: (t, a) => call("torch.linalg.matrix_power", a[0]!, t.attr),
   norm1: (_t, a) => call("torch.sum", call("torch.abs", a[0]!)),
@@ -194,10 +195,7 @@ def _lu_det(factor):
     code: `
 def _lu_logdet(factor):
     lu, piv = factor
-    d = torch.diagonal(lu)
-    sign = (-1.0) ** torch.count_nonzero(piv != torch.arange(1, piv.shape[0] + 1, device=piv.device)) * torch.prod(torch.sign(d))
-    s = torch.sum(torch.log(torch.abs(d)))
-    return torch.where(sign > 0, s, torch.full_like(s, float("nan")))`,
+    return torch.sum(torch.log(torch.abs(torch.diagonal(lu))))`,
   },
   _kron: {
     code: `

@@ -347,13 +347,10 @@ function luDet(f: LU): number {
   luLogdet: {
     code: `
 function luLogdet(f: LU): number {
-  let sign = f.sign, s = 0;
-  for (let i = 0; i < f.n; i++) {
-    const u = f.lu[i * f.n + i]!;
-    if (u < 0) sign = -sign;
-    s += Math.log(Math.abs(u));
-  }
-  return sign > 0 ? s : Number.NaN;
+  // log|det|, as matcalc's logdet
+  let s = 0;
+  for (let i = 0; i < f.n; i++) s += Math.log(Math.abs(f.lu[i * f.n + i]!));
+  return s;
 }`,
     deps: ["LU"],
   },

@@ -4,7 +4,7 @@
 import { EigenvalueDecomposition, Matrix } from "ml-matrix";
 import { fail } from "../diagnostics/errors.js";
 import {
-  allFinite, fmtNum, isSymmetric, type Mat, maxAbs, norm1, requireSquare, shapeStr, symmetrize, zeros,
+  allFinite, isSymmetric, type Mat, maxAbs, norm1, requireSquare, shapeStr, symmetrize, zeros,
 } from "./matrix.js";
 
 /** A matrix is treated as singular when its estimated reciprocal 1-norm condition number is below this. */
@@ -195,26 +195,15 @@ export function slogdet(a: Mat): { sign: number; logAbsDet: number } {
   return { sign, logAbsDet: s };
 }
 
-/** log(det A); a domain error when A is numerically singular or det A < 0. */
+/**
+ * logdet(A) = log|det A| (Matrix Cookbook eq. 57; numpy's slogdet): defined wherever A is invertible, a
+ * negative determinant included; a domain error only when A is numerically singular.
+ */
 export function logdet(a: Mat): number {
   const f = luNonsingular(a, "logdet");
-  let sign = f.sign, s = 0;
-  for (let i = 0; i < f.n; i++) {
-    const u = f.lu[i * f.n + i]!;
-    if (u < 0) sign = -sign;
-    s += Math.log(Math.abs(u));
-  }
-  if (sign < 0) fail("domain", `logdet: determinant is negative (${fmtFromLog(-1, s)})`);
+  let s = 0;
+  for (let i = 0; i < f.n; i++) s += Math.log(Math.abs(f.lu[i * f.n + i]!));
   return s;
-}
-
-/** -10^x formatted from its natural log, so that huge determinants still print. */
-function fmtFromLog(sign: number, logAbs: number): string {
-  if (Math.abs(logAbs) < 700) return fmtNum(sign * Math.exp(logAbs));
-  const l10 = logAbs / Math.LN10;
-  const e = Math.floor(l10);
-  const m = Math.pow(10, l10 - e);
-  return `${sign < 0 ? "-" : ""}${Number(m.toPrecision(2))}e${e >= 0 ? "+" : ""}${e}`;
 }
 
 /** X with A X = B; a domain error when A is numerically singular. */

@@ -28,6 +28,9 @@ export const EXTRA: readonly (readonly [string, string, number])[] = [
   ["S: spd(n)\nlogdet(S) + tr(inv(S)*A) + x'*inv(S)*x", "S", 1],
   ["S: spd(n)\nlogdet(S) + x'*inv(S)*x", "x", 2],
   ["logdet(A) + y'*inv(A)*x + det(A)", "A", 1],
+  // logdet is log|det|: A - 3*I (A near 2*I) has a negative determinant; the value alone, and with its inverse
+  ["A: matrix(3, 3)\nlogdet(A - 3*eye(3)) + x'*x", "x", 1],
+  ["A: matrix(3, 3)\nlogdet(A - 3*eye(3))", "A", 1],
   ["x'*inv(A)*y + y'*inv(A)'*x", "x", 1],
   ["u'*inv(A)*inv(B)*v", "u", 1],
   ["tr(A*B*C*D)", "B", 1],

@@ -223,7 +223,12 @@ class ProgramGen {
       const anyShape = (): GShape => this.pick([["n", 1], ["n", "n"], ["n", "m"], [1, "n"], ["m", 1]] as const);
       alts.push([2, () => call("tr", this.expr(((dd) => [dd, dd] as const)(k()), d))]);
       alts.push([1, () => call("det", this.expr(["n", "n"], d))]);
-      alts.push([1, () => (this.choose(1) === 0 ? call("logdet", this.spd(k(), d)) : call("log", call("det", this.spd("n", d))))]);
+      // logdet is log|det|: any invertible argument (an orthogonal Q has determinant -1 half the time)
+      alts.push([1, () => {
+        const which = this.choose(2);
+        if (which === 0) return call("logdet", this.spd(k(), d));
+        return which === 1 ? call("logdet", this.wellConditioned(k(), d)) : call("log", call("det", this.spd("n", d)));
+      }]);
       alts.push([2, () => call("sum", this.expr(anyShape(), d))]);
       alts.push([1, () => call(this.pick(["norm1", "norm2"]), this.expr(anyShape(), d))]);
       alts.push([1, () => raise(this.expr(S, d), "^", this.pick(["2", "3"]))]);

@@ -137,9 +137,11 @@ export function referenceEvaluate(program: Program, values: ReadonlyMap<string, 
       case "det":
         return M.scalar(L.det(a));
       case "logdet": {
-        const d = L.det(a);
-        if (!(d > 0)) throw new ReferenceDomainError("logdet of a matrix without positive determinant");
-        return M.scalar(L.logdet(a));
+        // log|det(A)| (numpy's slogdet), defined wherever A is invertible
+        inverse(a);
+        const d = Math.abs(L.det(a));
+        if (!(d > 0 && Number.isFinite(d))) throw new ReferenceDomainError("logdet of a matrix with determinant 0 or overflowing");
+        return M.scalar(Math.log(d));
       }
       case "inv":
         return inverse(a);
