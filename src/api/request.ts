@@ -11,6 +11,7 @@ import { type Dim, describeShape } from "../shape/shape.js";
 import { type Step, deriveSteps } from "../steps/derivation.js";
 import { type Differentiated, checkDerivative, derivativeValue, differentiate, renderIndex } from "./differentiate.js";
 import { CODE_TARGETS, type CodeTarget, generateCode } from "../codegen/generate.js";
+import { ClaimError, type ClaimReport, checkClaim } from "./claim.js";
 
 /** Outputs a request can ask for besides the derivative itself. */
 export const EMITS = ["check", "differential", "index", "steps", "numpy", "jax", "torch", "ts"] as const;
@@ -40,8 +41,10 @@ export interface Request {
   /** Point to evaluate the function and the derivative at; a flat array is a column vector. */
   readonly values?: Readonly<Record<string, JsonValue>>;
   readonly emit?: readonly string[];
-  /** Seed for the numeric check (emit "check"). */
+  /** Seed for the numeric check (emit "check") and for the comparison with a claim. */
   readonly seed?: number;
+  /** A derivative someone wrote, in the input language (it may use the program's definitions): checked against it. */
+  readonly claim?: string;
 }
 
 export interface RenderedJson {
@@ -77,12 +80,16 @@ export interface SuccessResponse extends DerivativeJson {
   readonly steps?: Step[];
   /** Source of a module evaluating the function and the derivative, per target asked for (emit "numpy", ...). */
   readonly code?: Partial<Record<CodeTarget, string>>;
+  /** The verdict on `claim`: whether it is the derivative, and if not, the difference and the convention it follows. */
+  readonly claim?: ClaimReport;
 }
 
 export interface ErrorJson {
   readonly code: ErrorCode;
   readonly message: string;
   readonly span: [number, number] | null;
+  /** "claim" when the error is in the claim (the span then indexes into the claim); absent for the expression. */
+  readonly field?: "claim";
 }
 
 export interface FailureResponse {
@@ -93,7 +100,7 @@ export interface FailureResponse {
 
 export type Response = SuccessResponse | FailureResponse;
 
-const FIELDS: ReadonlySet<string> = new Set(["id", "expr", "vars", "wrt", "order", "layout", "values", "emit", "seed"]);
+const FIELDS: ReadonlySet<string> = new Set(["id", "expr", "vars", "wrt", "order", "layout", "values", "emit", "seed", "claim"]);
 
 function usage(message: string): never {
   throw new MatcalcError("usage", message);
@@ -130,6 +137,7 @@ export function validateRequest(req: unknown): Request {
   if (req.seed !== undefined && (typeof req.seed !== "number" || !Number.isSafeInteger(req.seed))) {
     usage(`'seed' must be an integer, got ${show(req.seed)}`);
   }
+  if (req.claim !== undefined && typeof req.claim !== "string") usage(`'claim' must be a string, got ${show(req.claim)}`);
   if (req.emit !== undefined) {
     if (!Array.isArray(req.emit)) usage(`'emit' must be an array of names, got ${show(req.emit)}`);
     for (const e of req.emit) {
@@ -221,6 +229,7 @@ export function handleRequest(req: unknown): Response {
     });
     const out: Record<string, unknown> = { id, ok: true, ...derivativeJson(d) };
     if (r.values !== undefined) Object.assign(out, evaluateAt(d, r.values));
+    if (r.claim !== undefined) out.claim = checkClaim(d, r.claim, r.seed !== undefined ? { seed: r.seed } : {});
     if (emit.has("check")) out.check = checkDerivative(d, r.seed !== undefined ? { seed: r.seed } : {});
     if (emit.has("differential")) {
       out.differential = d.differential ? { text: d.differential.text, latex: d.differential.latex } : null;
@@ -237,5 +246,5 @@ export function handleRequest(req: unknown): Response {
 
 /** The failure response for any thrown value. */
 export function failure(id: unknown, e: unknown): FailureResponse {
-  return { id, ok: false, error: toErrorInfo(e) };
+  return { id, ok: false, error: e instanceof ClaimError ? { ...toErrorInfo(e), field: e.field } : toErrorInfo(e) };
 }
