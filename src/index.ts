@@ -34,6 +34,10 @@ export type {
 } from "./api/request.js";
 export { runJsonLines } from "./api/jsonl.js";
 
+// evaluation from plain numbers and arrays
+export { evaluate, evaluateDerivative } from "./api/evaluate.js";
+export type { DerivativeAt, EvaluateOptions, Values } from "./api/evaluate.js";
+
 // step-by-step derivations
 export { deriveSteps, derivation } from "./steps/derivation.js";
 export type { Derivation, DerivationStep, Step } from "./steps/derivation.js";

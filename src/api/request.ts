@@ -3,12 +3,13 @@
 
 import { type ErrorCode, MatcalcError, toErrorInfo } from "../diagnostics/errors.js";
 import type { DerivativeKind } from "../diff/derive.js";
-import { type JsonValue, bindDims, evaluateNodes, fromJson, toJson } from "../numeric/evaluate.js";
+import { type Env, type JsonValue, bindDims, evaluateNodes, fromJson, toJson } from "../numeric/evaluate.js";
 import type { CheckReport } from "../numeric/check.js";
 import type { Mat } from "../numeric/matrix.js";
 import type { ExternalVar } from "../shape/infer.js";
 import { type Dim, describeShape } from "../shape/shape.js";
 import { type Step, deriveSteps } from "../steps/derivation.js";
+import type { Compiled } from "./compile.js";
 import { type Differentiated, checkDerivative, derivativeValue, differentiate, renderIndex } from "./differentiate.js";
 import { CODE_TARGETS, type CodeTarget, generateCode } from "../codegen/generate.js";
 import { ClaimError, type ClaimReport, checkClaim } from "./claim.js";
@@ -193,6 +194,13 @@ export function evaluateAt(
   values: Readonly<Record<string, unknown>>,
 ): { value: JsonValue; derivativeValue: JsonValue } {
   const c = d.compiled;
+  const env = valuesEnv(c, values);
+  const [fv] = evaluateNodes([c.f], env) as [Mat];
+  return { value: toJson(fv, c.f.shape), derivativeValue: toJson(derivativeValue(d, env), d.result.shape) };
+}
+
+/** The evaluation environment for user values (plain numbers and arrays): one for every variable, each fitting. */
+export function valuesEnv(c: Compiled, values: Readonly<Record<string, unknown>>): Env {
   const names = [...c.vars.keys()];
   for (const name of Object.keys(values)) {
     if (!c.vars.has(name)) {
@@ -207,9 +215,7 @@ export function evaluateAt(
     }
     mats.set(v.name, fromJson(v.name, values[v.name], v.shape));
   }
-  const env = { values: mats, dims: bindDims(c.vars.values(), mats) };
-  const [fv] = evaluateNodes([c.f], env) as [Mat];
-  return { value: toJson(fv, c.f.shape), derivativeValue: toJson(derivativeValue(d, env), d.result.shape) };
+  return { values: mats, dims: bindDims(c.vars.values(), mats) };
 }
 
 /** Answers one request. Never throws: every problem becomes {ok: false, error}. */
