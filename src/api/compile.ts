@@ -7,6 +7,7 @@ import { lower } from "../ir/lower.js";
 import type { Node } from "../ir/node.js";
 import { type ExternalVar, inferProgram } from "../shape/infer.js";
 import { type Prop, type Shape, describeShape } from "../shape/shape.js";
+import { type Warning, shapeWarnings } from "../shape/warnings.js";
 import { parse } from "../syntax/parser.js";
 
 export interface VarInfo {
@@ -29,6 +30,8 @@ export interface Compiled {
   readonly dims: ReadonlySet<string>;
   /** One line per variable: "x: vector(n) (inferred)". */
   readonly assumptions: readonly string[];
+  /** Kinds guessed from first letters or scalar broadcasts that decide the kind of f (shape/warnings.ts). */
+  readonly warnings: readonly Warning[];
 }
 
 export interface CompileOptions {
@@ -60,7 +63,8 @@ export function compile(source: string, opts: CompileOptions = {}): Compiled {
   const assumptions = [...vars.values()]
     .sort((a, c) => (a.span?.[0] ?? -1) - (c.span?.[0] ?? -1))
     .map((v) => `${describeVar(v)}${v.origin === "inferred" ? " (inferred)" : ""}`);
-  return { source, b, f: low.f, vars, defs: low.defs, dims, assumptions };
+  const warnings = shapeWarnings(program, typed, resolve, opts.vars ?? {});
+  return { source, b, f: low.f, vars, defs: low.defs, dims, assumptions, warnings };
 }
 
 /** The variable node to differentiate by, or a coded error naming the problem. */

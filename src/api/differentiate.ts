@@ -14,7 +14,10 @@ import type { Mat } from "../numeric/matrix.js";
 import { evaluateIndexForm } from "../numeric/tensor-eval.js";
 import type { ExternalVar } from "../shape/infer.js";
 import { type Shape, describeShape } from "../shape/shape.js";
+import type { Warning } from "../shape/warnings.js";
 import { type Compiled, compile, wrtVariable } from "./compile.js";
+
+export type { Warning } from "../shape/warnings.js";
 
 export interface DifferentiateOptions {
   readonly wrt: string;
@@ -43,6 +46,8 @@ export interface Differentiated {
   readonly layout: Layout;
   readonly assumptions: readonly string[];
   readonly notes: readonly string[];
+  /** Legal but probably unintended readings: a kind guessed from a first letter, a scalar broadcast. */
+  readonly warnings: readonly Warning[];
   readonly convention: string;
 }
 
@@ -84,6 +89,7 @@ export function differentiateCompiled(compiled: Compiled, opts: DifferentiateOpt
       ...(result.expr ? frechetMeanings(result.expr) : indexFormMeanings(result.index())),
       ...result.notes,
     ],
+    warnings: compiled.warnings,
     convention: result.convention,
   };
 }

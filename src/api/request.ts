@@ -63,6 +63,8 @@ export interface DerivativeJson {
   readonly convention: string;
   readonly assumptions: string[];
   readonly notes: string[];
+  /** Legal but probably unintended readings (a kind guessed from a first letter, a scalar broadcast); [] when none. */
+  readonly warnings: { code: string; message: string }[];
 }
 
 export interface SuccessResponse extends DerivativeJson {
@@ -185,6 +187,7 @@ export function derivativeJson(d: Differentiated): DerivativeJson {
     convention: d.convention,
     assumptions: [...d.assumptions],
     notes: [...d.notes],
+    warnings: d.warnings.map((w) => ({ code: w.code, message: w.message })),
   };
 }
 

@@ -40,6 +40,7 @@ export function textReport(d: Differentiated, check: CheckReport | null, p: Pain
     p.paint("dim", `  ${d.convention}`),
   ];
   if (d.assumptions.length > 0) lines.push(p.paint("dim", `  assuming ${d.assumptions.join(", ")}`));
+  for (const w of d.warnings) lines.push(`  ${p.paint("yellow", "warning")}: ${w.message}`);
   for (const n of d.notes) lines.push(`  note: ${n}`);
   if (check) lines.push(checkLine(check, p));
   return lines.join("\n");

@@ -106,6 +106,21 @@ describe("handleRequest: success", () => {
     expect(r.notes).toContain("logdet(X) = log|det(X)|: defined wherever X is invertible, a negative determinant included");
   });
 
+  it("warnings: always present, [] when none; a guessed kind that makes f a vector is named with its fix", () => {
+    expect(ok(handleRequest({ expr: "x'*A*x", wrt: "x" })).warnings).toEqual([]);
+    const r = ok(handleRequest({ expr: "norm2(X*w - y)^2 + lambda*w'*w", wrt: "w" }));
+    expect(r.kind).toBe("jacobian");
+    expect(r.warnings).toEqual([
+      {
+        code: "guessed-kind",
+        message: "lambda was taken as a vector from its first letter, which makes f a vector; declare `lambda: scalar` if it is one",
+      },
+    ]);
+    const fixed = ok(handleRequest({ expr: "norm2(X*w - y)^2 + lambda*w'*w", wrt: "w", vars: { lambda: { shape: [] } } }));
+    expect(fixed.kind).toBe("gradient");
+    expect(fixed.warnings).toEqual([]);
+  });
+
   it("the response is plain JSON: it survives a round trip unchanged", () => {
     const r = handleRequest({ id: { a: [1] }, expr: "norm2(A*x - b)^2", wrt: "x", emit: ["check"] });
     expect(JSON.parse(JSON.stringify(r))).toEqual(r);

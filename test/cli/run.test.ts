@@ -106,6 +106,20 @@ describe("run", () => {
     expect(h.out).toContain("d^3f/da^3 = -cos(a)");
   });
 
+  it("prints a warning line for a kind guessed from a first letter that makes f a vector", async () => {
+    const r = await cli(["diff", "x'*A*x + y", "--wrt", "x", "--no-check"]);
+    expect(r.code).toBe(0);
+    expect(r.out.split("\n")).toEqual([
+      "f(x) = y + x'*A*x*ones(m, 1)",
+      "df/dx = ones(m, 1)*x'*(A + A')",
+      expect.stringMatching(/^ {2}numerator layout/),
+      "  assuming x: vector(n) (inferred), A: matrix(n, n) (inferred), y: vector(m) (inferred)",
+      "  warning: y was taken as a vector from its first letter, which makes f a vector; declare `y: scalar` if it is one",
+    ]);
+    const j = JSON.parse((await cli(["diff", "x'*A*x + y", "--wrt", "x", "--no-check", "--format", "json"])).out);
+    expect(j.warnings).toEqual([{ code: "guessed-kind", message: expect.stringMatching(/^y was taken as a vector/) }]);
+  });
+
   it("prints LaTeX with --format latex", async () => {
     const r = await cli(["diff", "mu'*mu", "--format", "latex"]);
     expect(r).toEqual({ code: 0, out: "\\frac{\\partial f}{\\partial \\mu} = 2 \\mu", err: "" });
