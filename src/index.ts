@@ -13,6 +13,10 @@ export { checkDerivative, derivativeValue, differentiate, renderIndex } from "./
 export type { DifferentiateOptions, Differentiated, Rendered } from "./api/differentiate.js";
 export type { DerivativeForm, DerivativeKind, DerivativeResult, Layout } from "./diff/derive.js";
 
+// checking a derivative someone wrote
+export { CLAIM_TOLERANCE, ClaimError, checkClaim, compileClaim } from "./api/claim.js";
+export type { ClaimFunction, ClaimOptions, ClaimReport, CompiledClaim } from "./api/claim.js";
+
 // index (Einstein) notation for tensors
 export type { Factor, IndexForm, Level, Term } from "./diff/tensor.js";
 export { indexLatex, indexText, parseIndexText } from "./print/index-notation.js";

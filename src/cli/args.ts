@@ -23,10 +23,27 @@ export interface DiffOptions {
   readonly emit?: readonly string[];
 }
 
+/** `matcalc check`: the options of `diff` that shape the derivative, and the claimed derivative. */
+export interface ClaimCheckOptions {
+  /** The expression text, or "-" to read it from stdin. */
+  readonly expr: string;
+  readonly wrt: string | null;
+  readonly vars: readonly string[];
+  readonly order: number;
+  readonly layout: "numerator" | "denominator";
+  readonly format: "text" | "json";
+  readonly seed: number | undefined;
+  /** The derivative to check, in the input language. */
+  readonly claim: string;
+}
+
+export type HelpTopic = "main" | "diff" | "check" | "json" | "demo";
+
 export type Command =
-  | { readonly kind: "help"; readonly topic: "main" | "diff" | "json" | "demo" }
+  | { readonly kind: "help"; readonly topic: HelpTopic }
   | { readonly kind: "version" }
   | { readonly kind: "diff"; readonly opts: DiffOptions }
+  | { readonly kind: "check"; readonly opts: ClaimCheckOptions }
   | { readonly kind: "json" }
   | { readonly kind: "demo" };
 
@@ -34,14 +51,14 @@ export type Command =
 export class UsageError extends Error {
   constructor(
     message: string,
-    readonly helpTopic: "main" | "diff" | "json" | "demo" = "main",
+    readonly helpTopic: HelpTopic = "main",
   ) {
     super(message);
     this.name = "UsageError";
   }
 }
 
-const COMMANDS = ["diff", "json", "demo", "help"] as const;
+const COMMANDS = ["diff", "check", "json", "demo", "help"] as const;
 
 export function parseCommand(argv: readonly string[]): Command {
   const [first, ...rest] = argv;
@@ -51,11 +68,13 @@ export function parseCommand(argv: readonly string[]): Command {
     case "help": {
       const topic = rest[0];
       if (topic === undefined) return { kind: "help", topic: "main" };
-      if (topic === "diff" || topic === "json" || topic === "demo") return { kind: "help", topic };
-      throw new UsageError(`no help on '${topic}' (commands: diff, json, demo)`);
+      if (topic === "diff" || topic === "check" || topic === "json" || topic === "demo") return { kind: "help", topic };
+      throw new UsageError(`no help on '${topic}' (commands: diff, check, json, demo)`);
     }
     case "diff":
       return parseDiff(rest);
+    case "check":
+      return parseCheck(rest);
     case "json":
     case "demo":
       return parseNoArgs(first, rest);
@@ -88,7 +107,7 @@ const DIFF_OPTIONS = {
 } as const;
 
 /** Options that take a value: the argument after them is that value, never an expression. */
-const TAKES_VALUE = new Set(["--wrt", "--var", "--order", "--layout", "--format", "--seed", "--emit"]);
+const TAKES_VALUE = new Set(["--wrt", "--var", "--order", "--layout", "--format", "--seed", "--emit", "--claim"]);
 /** Names --emit accepts. */
 export const CLI_EMITS: readonly string[] = ["index", ...CODE_TARGETS];
 /** What an option looks like; anything else starting with '-' (like "-1/2*x'*x" or "-(a+b)") is an expression. */
@@ -104,7 +123,10 @@ function protectExpressions(args: readonly string[]): string[] {
   for (let i = 0; i < args.length; i++) {
     const a = args[i]!;
     if (a === "--") return [...opts, "--", ...exprs, ...args.slice(i + 1)];
-    if (TAKES_VALUE.has(a) && i + 1 < args.length) {
+    if (a === "--claim" && i + 1 < args.length) {
+      // a claim often starts with '-' (-inv(X)'): given as --claim=VALUE, it cannot be taken for an option
+      opts.push(`--claim=${args[++i]!}`);
+    } else if (TAKES_VALUE.has(a) && i + 1 < args.length) {
       opts.push(a, args[++i]!);
     } else if (a.length > 1 && a.startsWith("-") && !OPTION_LIKE.test(a)) {
       exprs.push(a);
@@ -151,6 +173,50 @@ function parseDiff(args: readonly string[]): Command {
   };
 }
 
+const CHECK_OPTIONS = {
+  wrt: { type: "string" },
+  var: { type: "string", multiple: true },
+  order: { type: "string" },
+  layout: { type: "string" },
+  format: { type: "string" },
+  seed: { type: "string" },
+  claim: { type: "string" },
+  help: { type: "boolean", short: "h" },
+} as const;
+
+function parseCheck(args: readonly string[]): Command {
+  const { values, positionals } = parse("check", protectExpressions(args), CHECK_OPTIONS);
+  if (values.help) return { kind: "help", topic: "check" };
+  if (positionals.length === 0) {
+    throw new UsageError("missing EXPR: the expression whose derivative is claimed (or '-' to read it from stdin)", "check");
+  }
+  if (positionals.length > 1) {
+    const hint = `quote the expression, e.g. matcalc check "x'*A*x" --wrt x --claim "2*A*x"`;
+    throw new UsageError(`expected one EXPR, got ${positionals.length}: ${hint}`, "check");
+  }
+  if (values.claim === undefined) throw new UsageError(`missing --claim: the derivative to check, e.g. --claim "2*A*x"`, "check");
+  const layout = values.layout ?? "numerator";
+  if (layout !== "numerator" && layout !== "denominator") throw new UsageError(`--layout must be numerator or denominator, got '${layout}'`, "check");
+  const format = values.format ?? "text";
+  if (format !== "text" && format !== "json") throw new UsageError(`--format must be text or json, got '${format}'`, "check");
+  if (values.wrt !== undefined && !/^[A-Za-z_][A-Za-z0-9_]*$/.test(values.wrt)) {
+    throw new UsageError(`--wrt must be a variable name, got '${values.wrt}'`, "check");
+  }
+  return {
+    kind: "check",
+    opts: {
+      expr: positionals[0]!,
+      wrt: values.wrt ?? null,
+      vars: values.var ?? [],
+      order: values.order === undefined ? 1 : intOption("--order", values.order, 1, MAX_ORDER, "check"),
+      layout,
+      format,
+      seed: values.seed === undefined ? undefined : intOption("--seed", values.seed, 0, 2 ** 32 - 1, "check"),
+      claim: values.claim,
+    },
+  };
+}
+
 /** --emit NAME (repeatable; NAME may also be a comma-separated list). */
 function emitOption(values: readonly string[]): string[] {
   const names = values.flatMap((v) => v.split(",")).map((v) => v.trim());
@@ -162,17 +228,17 @@ function emitOption(values: readonly string[]): string[] {
   return names;
 }
 
-function intOption(name: string, text: string, min: number, max: number): number {
+function intOption(name: string, text: string, min: number, max: number, topic: HelpTopic = "diff"): number {
   const n = /^\d+$/.test(text) ? Number(text) : Number.NaN;
   if (!Number.isSafeInteger(n) || n < min || n > max) {
-    throw new UsageError(`${name} must be an integer from ${min} to ${max}, got '${text}'`, "diff");
+    throw new UsageError(`${name} must be an integer from ${min} to ${max}, got '${text}'`, topic);
   }
   return n;
 }
 
 type OptionSpec = Record<string, { type: "string" | "boolean"; multiple?: boolean; short?: string }>;
 
-function parse<T extends OptionSpec>(cmd: "diff" | "json" | "demo", args: readonly string[], options: T) {
+function parse<T extends OptionSpec>(cmd: "diff" | "check" | "json" | "demo", args: readonly string[], options: T) {
   try {
     return parseArgs({ args: [...args], options, allowPositionals: true, strict: true });
   } catch (e) {

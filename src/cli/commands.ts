@@ -1,15 +1,17 @@
 // The commands behind `matcalc diff`, `matcalc json` and `matcalc demo`. They talk to the world only
 // through an Io, return the exit code, and leave usage and internal errors to the caller (run.ts).
 
+import { ClaimError, checkClaim } from "../api/claim.js";
 import { compile, type Compiled } from "../api/compile.js";
 import { type Differentiated, checkDerivative, differentiateCompiled, renderIndex } from "../api/differentiate.js";
 import { runJsonLines } from "../api/jsonl.js";
 import { CODE_TARGETS, type CodeTarget, generateCode } from "../codegen/generate.js";
 import { derivativeJson } from "../api/request.js";
 import { MatcalcError, toErrorInfo } from "../diagnostics/errors.js";
+import { formatError } from "../diagnostics/format.js";
 import type { CheckReport } from "../numeric/check.js";
-import { type DiffOptions, UsageError } from "./args.js";
-import { type Painter, latexLine, prettyJson, textReport } from "./render.js";
+import { type ClaimCheckOptions, type DiffOptions, UsageError } from "./args.js";
+import { type Painter, claimReport, latexLine, prettyJson, textReport } from "./render.js";
 import { type CliSource, assemble, checkVars, formatCliError, localError } from "./source.js";
 import { type Step, deriveSteps } from "../steps/derivation.js";
 import { stepsLatex, stepsText } from "../steps/format.js";
@@ -105,6 +107,46 @@ export async function diffCommand(opts: DiffOptions, io: Io): Promise<number> {
     return 1;
   }
   return 0;
+}
+
+/**
+ * `matcalc check`: is the claim the derivative? Exit 0 when it is, 1 when it is not; an error in the expression or
+ * in the claim is no verdict, and exits 2 like a usage error (shown against the text it points into).
+ */
+export async function checkCommand(opts: ClaimCheckOptions, io: Io): Promise<number> {
+  const text = opts.expr === "-" ? await io.readStdin() : opts.expr;
+  const src = assemble(text, opts.vars);
+  const seed = opts.seed !== undefined ? { seed: opts.seed } : {};
+  let d: Differentiated;
+  try {
+    d = answer(src, opts.wrt, { order: opts.order, layout: opts.layout, check: false, seed: opts.seed }).d;
+  } catch (e) {
+    if (e instanceof UsageError) throw new UsageError(e.message, "check");
+    if (e instanceof MatcalcError && e.code === "usage") throw new UsageError(e.message, "check");
+    if (!isUserError(e)) throw e;
+    if (opts.format === "json") io.out(prettyJson({ id: null, ok: false, error: localError(src, toErrorInfo(e)) }));
+    reportError(io, src, e);
+    return 2;
+  }
+  let report;
+  try {
+    report = checkClaim(d, opts.claim, seed);
+  } catch (e) {
+    if (!(e instanceof ClaimError)) {
+      if (!isUserError(e)) throw e;
+      if (opts.format === "json") io.out(prettyJson({ id: null, ok: false, error: toErrorInfo(e) }));
+      reportError(io, src, e);
+      return 2;
+    }
+    const info = { ...toErrorInfo(e), field: e.field };
+    if (opts.format === "json") io.out(prettyJson({ id: null, ok: false, error: info }));
+    const shown = `${formatError(opts.claim, info)}\n  = in --claim`;
+    io.err(shown.replace(/^error\[[^\]]*\]/, (h) => io.errColors.paint(["red", "bold"], h)));
+    return 2;
+  }
+  if (opts.format === "json") io.out(prettyJson({ id: null, ok: true, ...derivativeJson(d), claim: report }));
+  else io.out(claimReport(d, opts.claim, report, io.outColors));
+  return report.agrees ? 0 : 1;
 }
 
 export async function jsonCommand(io: Io): Promise<number> {

@@ -7,9 +7,10 @@ checked numerically against finite differences.
 
 Usage:
   matcalc diff EXPR [--wrt X] [options]   differentiate EXPR ('-' reads it from stdin)
+  matcalc check EXPR --claim G [options]  is G the derivative of EXPR? (exit 0 yes, 1 no); if not, where it goes wrong
   matcalc json                            JSON Lines requests on stdin, one response per line on stdout
   matcalc demo                            differentiate a few classic examples
-  matcalc help [diff|json|demo]           this text, or help on one command
+  matcalc help [diff|check|json|demo]     this text, or help on one command
   matcalc --version
 
 The language (MATLAB-like, as on MatrixCalculus.org):
@@ -37,10 +38,12 @@ Examples:
   matcalc diff "norm2(A*x - b)^2" --wrt x                  # least squares: 2*A'*(A*x - b)
   matcalc diff "x'*A*x" --wrt x --order 2                  # Hessian: A + A'
   matcalc diff "x'*A*x" --wrt x --emit numpy > quad.py      # code: evaluate(**values) -> (value, gradient)
+  matcalc check "x'*A*x" --wrt x --claim "2*A*x"           # no: the difference is (A - A')*x
   echo "sum(log(1 + exp(-y.*(X*w))))" | matcalc diff - --wrt w
   echo '{"id": 1, "expr": "x'"'"'*x", "wrt": "x"}' | matcalc json
 
-Exit codes: 0 success, 1 error in the expression or failed check, 2 bad command line, 70 internal error.
+Exit codes: 0 success, 1 error in the expression or failed check (check: the claim is not the derivative),
+2 bad command line (check: also an error in the expression or the claim), 70 internal error.
 `;
 
 export const DIFF_HELP: string = `Usage: matcalc diff EXPR [--wrt X] [options]
@@ -73,18 +76,49 @@ Examples:
   matcalc diff "norm2(A*x - b)^2" --wrt x --emit numpy > least_squares.py
 `;
 
+export const CHECK_HELP: string = `Usage: matcalc check EXPR --claim G [--wrt X] [options]
+
+Checks a derivative you wrote. G is compared with the derivative of EXPR by X at random values with the
+structure of the variables (symmetric, spd, ...): they agree when their largest relative difference is within
+the tolerance the output states. If G is not the derivative, the output gives the derivative, the difference
+G - derivative simplified (so that a missing transpose or term can be read off), the convention G follows when
+it is a known one (the other layout, the unconstrained gradient of a symmetric variable, the Matrix Cookbook's
+2*G - diag(diag(G)), the opposite sign, a constant factor) and the values at which they differ most.
+G is written in the input language and may use the program's definitions (sigma = ...; ...).
+
+Options:
+  --claim G            the derivative to check (required)
+  --wrt X              the variable to differentiate by (optional when EXPR has only one variable)
+  --var DECL           declare a variable, e.g. --var "A: symmetric(n)" (repeatable)
+  --order N            derivative order (default 1)
+  --layout L           numerator (default) or denominator, for Jacobians
+  --format F           text (default) or json (the 'matcalc json' object with a "claim" verdict)
+  --seed N             seed of the random values (default 1)
+  -h, --help           this text
+
+Exit codes: 0 the claim is the derivative, 1 it is not, 2 bad command line or an error in EXPR or in G.
+
+Examples:
+  matcalc check "x'*A*x" --wrt x --claim "2*A*x"                          # no: (A - A')*x apart
+  matcalc check "x'*A*x" --wrt x --claim "2*A*x" --var "A: symmetric(n)"  # yes
+  matcalc check "logdet(X)" --var "X: symmetric(n)" --claim "2*inv(X) - diag(diag(inv(X)))"
+`;
+
 export const JSON_HELP: string = `Usage: matcalc json
 
 Reads one JSON request per line from stdin and writes one JSON response per line to stdout, in order.
 Request:  {"id": 1, "expr": "x'*A*x", "wrt": "x", "vars": {"A": {"shape": ["n", "n"], "props": ["symmetric"]}},
            "order": 1, "layout": "numerator", "values": {"x": [1, 2], "A": [[2, 1], [1, 3]]},
-           "emit": ["check", "differential", "steps"], "seed": 1}
+           "emit": ["check", "differential", "steps"], "seed": 1, "claim": "2*A*x"}
           (only expr and wrt are required; a flat array in values is a column vector)
 Success:  {"id": 1, "ok": true, "function": {...}, "derivative": {"text", "latex", "shape"}, "kind",
            "convention", "assumptions", "notes", "value"?, "derivativeValue"?, "check"?, "differential"?,
-           "steps"?: [{"rule", "text", "latex", "note"?}], "code"?: {"numpy"?, "jax"?, "torch"?, "ts"?}}
+           "steps"?: [{"rule", "text", "latex", "note"?}], "code"?: {"numpy"?, "jax"?, "torch"?, "ts"?},
+           "claim"?: {"agrees", "relativeError", "tolerance", "correct", "difference", "diagnosis", "worstAt"?,
+           "message"}}
           (emit "numpy", "jax", "torch" or "ts" returns the source of a module under code.<target>)
 Failure:  {"id": 1, "ok": false, "error": {"code": "syntax", "message": "...", "span": [start, end] | null}}
+          (an error in the claim has "field": "claim", and its span indexes into the claim)
 Blank lines are skipped; a line that is not JSON gets a "usage" error, and processing always continues.
 `;
 
@@ -94,4 +128,4 @@ Differentiates a few classic examples (quadratic form, trace, log-determinant, G
 squares, logistic loss, a Hessian), each checked numerically, and prints the command that reproduces it.
 `;
 
-export const HELP = { main: MAIN_HELP, diff: DIFF_HELP, json: JSON_HELP, demo: DEMO_HELP } as const;
+export const HELP = { main: MAIN_HELP, diff: DIFF_HELP, check: CHECK_HELP, json: JSON_HELP, demo: DEMO_HELP } as const;

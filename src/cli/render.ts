@@ -1,6 +1,7 @@
 // How a derivative looks on the terminal: the text report, the LaTeX line, and colors (TTY only).
 
 import { styleText } from "node:util";
+import type { ClaimReport } from "../api/claim.js";
 import type { Differentiated } from "../api/differentiate.js";
 import type { CheckReport } from "../numeric/check.js";
 import { latexName } from "../print/latex.js";
@@ -43,6 +44,46 @@ export function textReport(d: Differentiated, check: CheckReport | null, p: Pain
   for (const w of d.warnings) lines.push(`  ${p.paint("yellow", "warning")}: ${w.message}`);
   for (const n of d.notes) lines.push(`  note: ${n}`);
   if (check) lines.push(checkLine(check, p));
+  return lines.join("\n");
+}
+
+/** A value for people: numbers with three significant digits, vectors as [a, b], matrices as rows [[a, b], [c, d]]. */
+function showValue(v: unknown): string {
+  if (typeof v === "number") return String(Number(v.toPrecision(3)));
+  if (Array.isArray(v)) return `[${v.map(showValue).join(", ")}]`;
+  return String(v);
+}
+
+/** The text report of `matcalc check`: the function and its derivative, then the verdict on the claim. */
+export function claimReport(d: Differentiated, claim: string, r: ClaimReport, p: Painter = PLAIN): string {
+  const lhs = d.result.form === "index" ? "the derivative" : leibniz(d.wrt, d.order);
+  const lines = [
+    `f(${d.wrt}) = ${d.function.text}`,
+    p.paint("bold", d.result.form === "index" ? d.derivative.text : `${lhs} = ${d.derivative.text}`),
+    p.paint("dim", `  ${d.convention}`),
+  ];
+  if (d.assumptions.length > 0) lines.push(p.paint("dim", `  assuming ${d.assumptions.join(", ")}`));
+  lines.push(`claim: ${claim.trim()}`);
+  // the message ends in the diagnosis, which gets a line of its own here
+  const suffix = r.diagnosis ? `; ${r.diagnosis}` : "";
+  const verdict = suffix && r.message.endsWith(suffix) ? r.message.slice(0, -suffix.length) : r.message;
+  const [status, ...rest] = verdict.split(":");
+  lines.push(`  ${p.paint(r.agrees ? "green" : ["red", "bold"], status!)}:${rest.join(":")}`);
+  if (r.diagnosis) lines.push(`  ${r.diagnosis}`);
+  if (r.difference) lines.push(`  claim - ${lhs} = ${r.difference.text}`);
+  if (r.worstAt) {
+    lines.push("  where they differ most:");
+    for (const [name, v] of Object.entries(r.worstAt)) {
+      // a matrix one row per line, the rows aligned under the first
+      if (!Array.isArray(v) || !Array.isArray(v[0])) {
+        lines.push(`    ${name} = ${showValue(v)}`);
+        continue;
+      }
+      const rows = (v as number[][]).map(showValue);
+      const pad = " ".repeat(name.length + 4);
+      rows.forEach((row, i) => lines.push(`    ${i === 0 ? `${name} = [` : pad}${row}${i === rows.length - 1 ? "]" : ","}`));
+    }
+  }
   return lines.join("\n");
 }
 

@@ -1,9 +1,10 @@
-// Dispatch and exit codes: 0 success, 1 user error or failed check, 2 usage error, 70 internal error.
+// Dispatch and exit codes: 0 success, 1 user error, failed check or (matcalc check) a claim that is not the
+// derivative, 2 usage error (for matcalc check also an error in its expression or claim), 70 internal error.
 
 import { toErrorInfo } from "../diagnostics/errors.js";
 import { VERSION } from "../version.js";
 import { UsageError, parseCommand } from "./args.js";
-import { type Io, demoCommand, diffCommand, jsonCommand } from "./commands.js";
+import { type Io, checkCommand, demoCommand, diffCommand, jsonCommand } from "./commands.js";
 import { HELP } from "./help.js";
 
 export const EXIT = { ok: 0, user: 1, usage: 2, internal: 70 } as const;
@@ -20,6 +21,8 @@ export async function run(argv: readonly string[], io: Io, debug = false): Promi
         return EXIT.ok;
       case "diff":
         return await diffCommand(cmd.opts, io);
+      case "check":
+        return await checkCommand(cmd.opts, io);
       case "json":
         return await jsonCommand(io);
       case "demo":
