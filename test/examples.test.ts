@@ -105,3 +105,40 @@ describe("the seed problems under examples/", () => {
     expect(rel[1]).toBeGreaterThan(0.1); // the shortcut: off by 20 %
   });
 });
+
+describe("examples/claims.jsonl: derivatives someone wrote, checked", () => {
+  // [id, agrees, claim - derivative, diagnosis]
+  const VERDICTS: readonly (readonly [string, boolean, string | null, RegExp | null])[] = [
+    ["quadratic form, general A", false, "(A - A')*x", null],
+    ["quadratic form, symmetric A", true, null, null],
+    ["tr(A*expm(X)), the commuting shortcut", false, "expm(X)*A - dexpm(X, A)", null],
+    ["tr(A*expm(X)), the Frechet derivative", true, null, null],
+    [
+      "quantum log-likelihood, the commuting shortcut",
+      false,
+      "L = theta1*L1 + theta2*L2 + theta3*L3; beta*(tr(L1*rho) - tr(L1*expm(beta*L)*rho*expm(-beta*L)))",
+      null,
+    ],
+    ["logdet by symmetric X, the Cookbook's form", false, "inv(X) - diag(diag(inv(X)))", /^this is the Matrix Cookbook's 2\*G - diag\(diag\(G\)\)/],
+  ];
+  const lines = example("claims.jsonl").trim().split("\n");
+
+  test("one line per verdict", () => {
+    expect(lines.map((l) => JSON.parse(l).id)).toEqual(VERDICTS.map((v) => v[0]));
+  });
+
+  test.each(VERDICTS)("%s", (id, agrees, difference, diagnosis) => {
+    const r = handleRequest(JSON.parse(lines.find((l) => JSON.parse(l).id === id)!));
+    if (!r.ok) throw new Error(r.error.message);
+    const c = r.claim!;
+    expect(c.agrees).toBe(agrees);
+    expect(c.difference?.text ?? null).toBe(difference);
+    if (diagnosis) expect(c.diagnosis).toMatch(diagnosis);
+    else expect(c.diagnosis).toBeNull();
+    // a refusal says by how much, and the size is a real one
+    if (!agrees) {
+      expect(c.relativeError).toBeGreaterThan(1e-2);
+      expect(c.message).toContain(`relative error ${c.relativeError.toExponential(1)}`);
+    } else expect(c.relativeError).toBeLessThanOrEqual(c.tolerance);
+  });
+});
