@@ -14,6 +14,7 @@ import {
   frechetParts,
   isFrechetOp,
 } from "./matrix-functions.js";
+import { addExact, mulExact } from "./fraction.js";
 import { type Node, Store } from "./node.js";
 import { StructuralOrder } from "./order.js";
 
@@ -229,12 +230,12 @@ export class Builder {
     for (const t of flat) {
       if (this.isZero(t)) continue;
       if (t.op === "const") {
-        constant += t.num!;
+        constant = addExact(constant, t.num!);
         continue;
       }
       const [c, rest] = this.splitCoef(t);
       const e = coef.get(rest.id);
-      if (e) e.c += c;
+      if (e) e.c = addExact(e.c, c);
       else {
         coef.set(rest.id, { rest, c });
         orderIds.push(rest.id);
@@ -336,7 +337,7 @@ export class Builder {
         // A long product stays one factor (see FLATTEN_LIMIT), less its constant and its non-scalar factor.
         let body = f.args;
         if (body[0]!.op === "const") {
-          c *= body[0]!.num!;
+          c = mulExact(c, body[0]!.num!);
           body = body.slice(1);
         }
         if (!isScalarShape(f.shape)) {
@@ -347,7 +348,7 @@ export class Builder {
         continue;
       }
       if (f.op === "const") {
-        c *= f.num!;
+        c = mulExact(c, f.num!);
         continue;
       }
       if (isScalarShape(f.shape)) scalars.push(f);
@@ -363,10 +364,10 @@ export class Builder {
     // A power merge may produce constants (x * x^-1 -> 1); fold them in.
     const rest: Node[] = [];
     for (const s of merged) {
-      if (s.op === "const") c *= s.num!;
+      if (s.op === "const") c = mulExact(c, s.num!);
       else if (s.op === "times" && s.args.length <= FLATTEN_LIMIT) {
         for (const a of s.args) {
-          if (a.op === "const") c *= a.num!;
+          if (a.op === "const") c = mulExact(c, a.num!);
           else rest.push(a);
         }
       } else rest.push(s);
@@ -394,9 +395,11 @@ export class Builder {
         e = f.args[1]!.num!;
       }
       const g = groups.get(base.id);
-      // Merge only while the exponent stays an exact number (no 1e308 + 1e308 = Infinity).
-      if (g && Number.isSafeInteger(g.e + e) === (Number.isInteger(g.e) && Number.isInteger(e)) && Math.abs(g.e + e) <= 2 ** 53) {
-        g.e += e;
+      // Merge only while the exponent stays an exact number (no 1e308 + 1e308 = Infinity); fractions add exactly
+      // (x^(-2/3) * x = x^(1/3)).
+      const sum = g ? addExact(g.e, e) : 0;
+      if (g && Number.isSafeInteger(sum) === (Number.isInteger(g.e) && Number.isInteger(e)) && Math.abs(sum) <= 2 ** 53) {
+        g.e = sum;
         g.count++;
       } else if (g) {
         others.push(f);

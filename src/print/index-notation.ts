@@ -29,7 +29,7 @@ import {
   simplifyTerm,
 } from "../diff/tensor.js";
 import { latexName, toLatex } from "./latex.js";
-import { asFraction } from "./printer.js";
+import { asFraction } from "../ir/fraction.js";
 import { toText } from "./text.js";
 
 const PLAIN = { shareMinLength: Number.POSITIVE_INFINITY } as const;

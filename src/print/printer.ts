@@ -3,6 +3,7 @@
 
 import { assertNever } from "../diagnostics/errors.js";
 import type { ElementwiseName } from "../ir/elementwise.js";
+import { asFraction } from "../ir/fraction.js";
 import { type Node, topoOrder } from "../ir/node.js";
 import { type Dim, isScalarShape } from "../shape/shape.js";
 
@@ -49,7 +50,15 @@ export interface Syntax {
   bindings(defs: { name: string; value: string }[], body: string): string;
 }
 
-const SMALL_DEN = [2, 3, 4, 5, 6, 8, 10, 12, 16];
+/** Small fractions are recognized in one place, with the exact arithmetic the constructors do on them. */
+export { asFraction };
+
+/** True when 1/q has a finite decimal expansion (q = 2^a * 5^b). */
+function terminates(q: number): boolean {
+  while (q % 2 === 0) q /= 2;
+  while (q % 5 === 0) q /= 5;
+  return q === 1;
+}
 
 /** [p, q] when x = (p/q)*pi for a small fraction p/q other than 0 (x a folded multiple of pi). */
 export function piMultiple(x: number): [number, number] | null {
@@ -59,19 +68,6 @@ export function piMultiple(x: number): [number, number] | null {
   if (p >= 1 && p < 100 && Math.abs(r - p) < 1e-14 * Math.max(1, r)) return [Math.sign(x) * p, 1];
   const f = asFraction(r);
   return f ? [Math.sign(x) * f[0], f[1]] : null;
-}
-
-/**
- * p/q with small q when x is exactly such a fraction: the text p/q reads back as p*(1/q) (lowering makes
- * division a product with a reciprocal), which must be x itself to the last bit, or 3.4000000000000004
- * would print as 17/5 and parse back as another number.
- */
-export function asFraction(x: number): [number, number] | null {
-  for (const q of SMALL_DEN) {
-    const p = Math.round(x * q);
-    if (p * (1 / q) === x && p % q !== 0) return [p, q];
-  }
-  return null;
 }
 
 export interface PrintOptions {
@@ -303,7 +299,13 @@ export class DagPrinter {
     const S = this.syn;
     if (e === 0.5) return this.atom(S.sqrt(this.get(base).s));
     const b = this.at(base, PREC.postfix + 1);
-    const es = e < 0 ? `${S.neg}${S.num(-e)}` : S.num(e);
+    let es = e < 0 ? `${S.neg}${S.num(-e)}` : S.num(e);
+    // A fraction whose decimal never ends prints as the fraction: x.^(1/3), det(X)^(-2/3).
+    const fr = asFraction(Math.abs(e));
+    if (fr && !terminates(fr[1])) {
+      const f = `${e < 0 ? S.neg : ""}${fr[0]}/${fr[1]}`;
+      es = S.exponentGroups ? f : S.wrap(f);
+    }
     return { s: scalar ? S.powScalar(b, es) : S.powElem(b, es), prec: PREC.postfix };
   }
 

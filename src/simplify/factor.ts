@@ -1,9 +1,10 @@
-// Presentation pass: pull common factors out of sums (A*x + A'*x -> (A + A')*x, 2*a + 2*b -> 2*(a + b)).
+// Presentation pass: pull common factors out of sums (A*x + A'*x -> (A + A')*x, 2*a - 2*b -> 2*(a - b)).
 // Run on final answers only: factored forms read better but hide like terms from the canonical constructors.
 
 import type { Builder } from "../ir/builder.js";
 import { rebuildWith } from "../ir/construct.js";
 import { type Node, rebuild } from "../ir/node.js";
+import { asFraction } from "../ir/fraction.js";
 
 interface Term {
   c: number;
@@ -51,6 +52,11 @@ function pullCommonScalars(b: Builder, n: Node): Node | null {
   return b.times(...common, sum.op === "add" ? factorSum(b, sum) : sum);
 }
 
+const gcd = (a: number, b: number): number => {
+  while (b !== 0) [a, b] = [b, a % b];
+  return a;
+};
+
 function factorSum(b: Builder, n: Node): Node {
   // The recursive calls pass b.add(...) of rebuilt terms, which can collapse to a single term (-x' - (1 - x')
   // is -ones(1, n)): there is nothing to factor then.
@@ -58,12 +64,14 @@ function factorSum(b: Builder, n: Node): Node {
   const pulled = pullCommonScalars(b, n);
   if (pulled) return pulled;
   const terms = n.args.map((t) => toTerm(b, t));
-  // 1. a common numeric coefficient
-  const c0 = terms[0]!.c;
-  if (Math.abs(c0) !== 1 || c0 === -1) {
-    if (terms.every((t) => t.c === c0)) {
-      const inner = factorSum(b, b.add(...terms.map((t) => fromTerm(b, { c: 1, fs: t.fs }, n.shape))) as Node);
-      return b.times(b.num(c0), inner);
+  // 1. a common numeric coefficient, up to sign: 2*a - 2*b -> 2*(a - b), -a - b -> -(a + b), a/2 - b/2 ->
+  // (a - b)/2; so that a coefficient outside the sum meets it ((2*a - 2*b)/2 is a - b)
+  const m = Math.abs(terms[0]!.c);
+  if (terms.every((t) => Math.abs(t.c) === m)) {
+    const k = terms.every((t) => t.c < 0) ? -m : m;
+    if (k !== 1) {
+      const inner = factorSum(b, b.add(...terms.map((t) => fromTerm(b, { c: t.c === k ? 1 : -1, fs: t.fs }, n.shape))) as Node);
+      return b.times(b.num(k), inner);
     }
   }
   // 2. the most shared first or last chain factor
@@ -101,11 +109,34 @@ function factorSum(b: Builder, n: Node): Node {
   return total.op === "add" && total !== n ? factorSum(b, total) : total;
 }
 
+/**
+ * A fraction p/q times a sum whose integer coefficients share a divisor with q: the divisor cancels,
+ * (2*a + 4*b)/2 -> a + 2*b, (2*a + 4*b)/6 -> (a + 2*b)/3. Null when nothing cancels.
+ */
+function cancelDivisor(b: Builder, n: Node): Node | null {
+  const [c, rest] = b.splitCoef(n);
+  const frac = asFraction(Math.abs(c));
+  if (!frac) return null;
+  const i = rest.op === "times" ? rest.args.findIndex((a) => a.op === "add") : rest.op === "add" ? 0 : -1;
+  if (i < 0) return null;
+  const sum = rest.op === "times" ? rest.args[i]! : rest;
+  const terms = sum.args.map((t) => b.splitCoef(t));
+  if (!terms.every(([tc]) => Number.isSafeInteger(tc))) return null;
+  const h = gcd(frac[1], terms.reduce((g, [tc]) => gcd(g, Math.abs(tc)), 0));
+  if (h <= 1) return null;
+  const q = frac[1] / h;
+  const c2 = Math.sign(c) * (q === 1 ? frac[0] : frac[0] * (1 / q));
+  const inner = b.addList(terms.map(([tc, r]) => b.times(b.num(tc / h), r)));
+  const args = rest.op === "times" ? rest.args.map((a, j) => (j === i ? inner : a)) : [inner];
+  return b.timesList([b.num(c2), ...args]);
+}
+
 /** Factor every sum in the DAG (bottom-up). */
 export function factorSums(b: Builder, root: Node): Node {
   return rebuild(root, (n, args) => {
     const m = args.every((a, i) => a === n.args[i]) ? n : rebuildWith(b, n, args);
-    return m.op === "add" ? factorSum(b, m) : m;
+    if (m.op === "add") return factorSum(b, m);
+    return (m.op === "times" && cancelDivisor(b, m)) || m;
   });
 }
 

@@ -66,7 +66,7 @@ export const IDENTITIES: readonly (readonly [string, string, number, string, str
   ["a*x'*x + sin(a)", "a", 1, "x'*x + cos(a)"],
   ["exp(a*b)", "a", 1, "b*exp(a*b)"],
   ["a^3", "a", 2, "6*a"],
-  ["sin(a)*exp(a)", "a", 3, "(2*cos(a) - 2*sin(a))*exp(a)"],
+  ["sin(a)*exp(a)", "a", 3, "2*(cos(a) - sin(a))*exp(a)"],
   ["t: scalar\ninv(A + t*B)", "t", 1, "-inv(A + t*B)*B*inv(A + t*B)", "Matrix Cookbook §2.2"],
   ["t: scalar\ntr(inv(A + t*B))", "t", 1, "-tr(B*inv(A + t*B)^2)", "Matrix Cookbook §2.2 and §2.5"],
   ["t: scalar\ndet(A + t*B)", "t", 1, "tr(B*inv(A + t*B))*det(A + t*B)", "Matrix Cookbook §2.1.1 (Jacobi)"],
@@ -82,6 +82,7 @@ export const IDENTITIES: readonly (readonly [string, string, number, string, str
   ["diag(x)*y", "x", 1, "diag(y)"],
   ["diag(x)*A*x", "x", 1, "diag(x)*A + diag(A*x)", "Matrix Cookbook §2.4.1 with diag"],
   ["S: spd(n)\n-1/2*logdet(S) - 1/2*(x-mu)'*inv(S)*(x-mu)", "S", 1, "(inv(S)*(x - mu)*(x - mu)'*inv(S) - inv(S))/2", "seed 001 (Gaussian); Matrix Cookbook (61) and §2.1.2"],
+  ["P: spd(n)\n(x - mu)'*P*(x - mu) - logdet(P)", "P", 1, "(x - mu)*(x - mu)' - inv(P)", "Matrix Cookbook (57) and (72), symmetric rule"],
   ["S: spd(n)\n-1/2*logdet(S) - 1/2*(x-mu)'*inv(S)*(x-mu)", "mu", 1, "inv(S)*(x - mu)", "seed 001 (Gaussian); Matrix Cookbook §2.4.2"],
   ["S: spd(n)\n-1/2*logdet(S) - 1/2*(x-mu)'*inv(S)*(x-mu)", "x", 1, "-inv(S)*(x - mu)", "seed 001 (Gaussian); Matrix Cookbook §2.4.2"],
   ["sum(log(1 + exp(-y.*(X*w))))", "w", 1, "-X'*(y .* sigmoid(-y .* (X*w)))"],
@@ -102,6 +103,9 @@ export const IDENTITIES: readonly (readonly [string, string, number, string, str
   ["logdet(X^2)", "X", 1, "2*inv(X)'", "Matrix Cookbook §2.1.2 and §2.2: inv(X^2) = inv(X)^2 cancels against X"],
   ["tr(X*inv(X^3))", "X", 1, "-2*(inv(X)^3)'", "Matrix Cookbook §2.2 (powers of inverses merge in a product)"],
   ["det(X)^(1/n)", "X", 1, "det(X)^(1/n)*inv(X)'/n", "Matrix Cookbook (49), chain rule (powers with expression exponents merge)"],
+  ["det(X)^(1/3)", "X", 1, "det(X)^(1/3)*inv(X)'/3", "Matrix Cookbook (49), chain rule (fractional exponents add exactly)"],
+  ["sum(x.^(1/3))", "x", 1, "x.^(-2/3)/3"],
+  ["sum(x.^(1/3))", "x", 2, "-2*diag(x.^(-5/3))/9"],
   [
     "y'*log(exp(W*x)/sum(exp(W*x)))",
     "W",
@@ -155,4 +159,6 @@ export const IDENTITIES: readonly (readonly [string, string, number, string, str
   ["tr((A*X*B + C)*(A*X*B + C)')", "X", 1, "2*A'*(C + A*X*B)*B'", "Matrix Cookbook (119)"],
   ["tr(X^4)", "X", 1, "4*(X^3)'", "Matrix Cookbook (121), k = 4"],
   ["tr(X'*A*X)", "A", 1, "X*X'", "sympy#15614"],
+  // quantum relative entropy tr(rho*(log(rho) - log(sigma))): its gradient in rho, the factor 2 of sym(G) cancelled
+  ["rho: spd(n)\nsigma: spd(n)\ntr(rho*(logm(rho) - logm(sigma)))", "rho", 1, "eye(n) + logm(rho) - logm(sigma)"],
 ];

@@ -4,10 +4,12 @@
 
 import { describe, expect, test } from "vitest";
 import { compile } from "../../src/api/compile.js";
+import { render } from "../../src/api/differentiate.js";
 import { evaluateNodes } from "../../src/numeric/evaluate.js";
 import * as L from "../../src/numeric/linalg.js";
 import * as M from "../../src/numeric/matrix.js";
 import type { Mat } from "../../src/numeric/matrix.js";
+import { factorSums } from "../../src/simplify/factor.js";
 import { type RewriteRule, type Values, testRewriteRules, v, valuesFor } from "./rewrite-rules.js";
 
 const mm = (...xs: Mat[]) => xs.reduce((a, b) => M.matmul(a, b));
@@ -84,6 +86,16 @@ const MORE_RULES: readonly RewriteRule[] = [
     (e) => M.hadamard(M.map(expv(v(e, "x")), (t) => t ** sc(v(e, "a"))), expv(v(e, "x"))),
     "exp(x).^(a + 1)",
   ],
+  // Constants that are small fractions fold exactly (src/ir/fraction.ts), so exponents stay the fractions they mean.
+  ["a^(1/3 - 1)*a = a^(1/3)", "a^(1/3 - 1)*a", (e) => M.scalar(sc(v(e, "a")) ** (1 / 3 - 1) * sc(v(e, "a"))), "a^(1/3)"],
+  ["x.^(1/3 - 1) = x.^(-2/3)", "x.^(1/3 - 1)", (e) => M.map(v(e, "x"), (t) => t ** (1 / 3 - 1)), "x.^(-2/3)"],
+  ["(2/3)*(3/4)*a = a/2", "(2/3)*(3/4)*a", (e) => M.scalar((2 / 3) * (3 / 4) * sc(v(e, "a"))), "a/2"],
+  [
+    "a^(1/6)*a^(1/6)*a^(1/2) = a^(5/6)",
+    "a^(1/6)*a^(1/6)*a^(1/2)",
+    (e) => M.scalar(sc(v(e, "a")) ** (1 / 6) * sc(v(e, "a")) ** (1 / 6) * sc(v(e, "a")) ** (1 / 2)),
+    "a^(5/6)",
+  ],
 ];
 
 describe("sum and product rewrite rules hold numerically", () => {
@@ -111,6 +123,37 @@ describe("long products stay nested past the flattening bound, with the same val
       const want = lhs(env.values);
       const got = evaluateNodes([c.f], env)[0]!;
       expect(M.maxAbs(M.sub(got, want)) / Math.max(1, M.maxAbs(want))).toBeLessThan(1e-10);
+    }
+  });
+});
+
+// Presentation factoring of final answers (src/simplify/factor.ts): the factored form must print as expected and
+// keep the value of the unfactored formula, computed directly.
+const FACTORINGS: readonly RewriteRule[] = [
+  ["2*A - 2*B = 2*(A - B)", "2*A - 2*B", (e) => M.sub(M.scale(v(e, "A"), 2), M.scale(v(e, "B"), 2)), "2*(A - B)"],
+  ["-A - B = -(A + B)", "-A - B", (e) => M.scale(M.add(v(e, "A"), v(e, "B")), -1), "-(A + B)"],
+  ["(2*A - 2*B)/2 = A - B", "(2*A - 2*B)/2", (e) => M.scale(M.sub(M.scale(v(e, "A"), 2), M.scale(v(e, "B"), 2)), 0.5), "A - B"],
+  [
+    "(2*A + 4*C - 2*B)/2 = A + 2*C - B (greatest common divisor)",
+    "(2*A + 4*C - 2*B)/2",
+    (e) => M.scale(M.add(M.scale(v(e, "A"), 2), M.sub(M.scale(v(e, "C"), 4), M.scale(v(e, "B"), 2))), 0.5),
+    "A + 2*C - B",
+  ],
+  ["a/3 - b/3 = (a - b)/3", "a/3 - b/3", (e) => M.scalar((sc(v(e, "a")) - sc(v(e, "b"))) / 3), "(a - b)/3"],
+  ["a/2 + b stays", "a/2 + b", (e) => M.scalar(sc(v(e, "a")) / 2 + sc(v(e, "b"))), "b + a/2"],
+  ["A*x + A'*x = (A + A')*x", "A*x + A'*x", (e) => M.add(mm(v(e, "A"), v(e, "x")), mm(T(v(e, "A")), v(e, "x"))), "(A + A')*x"],
+];
+
+describe("factoring of final answers keeps the value", () => {
+  test.each(FACTORINGS)("%s", (_name, program, lhs, factored) => {
+    const c = compile(program);
+    const f = factorSums(c.b, c.f);
+    expect(render(c, f).text).toBe(factored);
+    for (const seed of [1, 2, 3]) {
+      const env = valuesFor(c, seed);
+      const want = lhs(env.values);
+      const got = evaluateNodes([f], env)[0]!;
+      expect(M.maxAbs(M.sub(got, want)) / Math.max(1, M.maxAbs(want)), `seed ${seed}`).toBeLessThan(1e-10);
     }
   });
 });
