@@ -257,3 +257,13 @@ describe("the JSON request field 'claim'", () => {
     expect(r.ok || r.error).not.toHaveProperty("field");
   });
 });
+
+describe("the README's library example", () => {
+  it("holds as written", () => {
+    const d = differentiate("X: symmetric(n); A: spd(n); tr(A*expm(X))", { wrt: "X" });
+    const shortcut = checkClaim(d, "expm(X)*A");
+    expect(shortcut.agrees).toBe(false);
+    expect(shortcut.relativeError.toExponential(1)).toBe("8.5e-2");
+    expect(checkClaim(d, "dexpm(X, A)").agrees).toBe(true);
+  });
+});
