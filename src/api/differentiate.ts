@@ -8,12 +8,13 @@ import { indexFormMeanings, indexLatex, indexText } from "../print/index-notatio
 import { toLatex } from "../print/latex.js";
 import { toText } from "../print/text.js";
 import { type CheckOptions, type CheckReport, check } from "../numeric/check.js";
-import { type Env, evaluateNodes } from "../numeric/evaluate.js";
+import { type Env, dimValue, evaluateNodes } from "../numeric/evaluate.js";
 import * as M from "../numeric/matrix.js";
 import type { Mat } from "../numeric/matrix.js";
+import { type NdArray, fromMatricized } from "../numeric/ndarray.js";
 import { evaluateIndexForm } from "../numeric/tensor-eval.js";
 import type { ExternalVar } from "../shape/infer.js";
-import { type Shape, describeShape } from "../shape/shape.js";
+import { type Dim, type Shape, describeShape } from "../shape/shape.js";
 import type { Warning } from "../shape/warnings.js";
 import { type Compiled, compile, wrtVariable } from "./compile.js";
 
@@ -131,12 +132,69 @@ function checkKind(d: Differentiated): Differentiated["kind"] {
   return d.kind === "higher" && !scalarWrt ? "jacobian" : d.kind;
 }
 
-/** The derivative's value at env: the matrix (tensors matricized, vec stacking columns), in the answer's layout. */
+/**
+ * Whether the derivative is a tensor of more than two axes (matrices by matrices, vectors by matrices, Hessians by
+ * matrices, third derivatives by vectors, ...): its value is an N-D array, or the matricized matrix on request.
+ */
+export function isTensorValued(d: Differentiated): boolean {
+  return d.result.axes.length > 2;
+}
+
+/**
+ * Axes of the derivative's N-D value as dimensions, in the answer's layout (`derivativeArray`): the function's axes,
+ * then the variable's, one group per derivative taken (numerator layout), or the variable's groups first, then the
+ * function's (denominator layout). Vectors are one axis and scalars none. For derivatives that are matrices (at most
+ * two axes) it is the matrix's shape as the answer shows it (a Jacobian transposed in denominator layout).
+ */
+export function derivativeAxes(d: Differentiated): Dim[] {
+  const s = d.result.shape;
+  if (!isTensorValued(d)) return s[0] === 1 && s[1] === 1 ? [] : s[1] === 1 ? [s[0]] : [s[0], s[1]];
+  const axes = d.result.axes;
+  return tensorPermutation(d).map((a) => axes[a]!);
+}
+
+/** For tensors: axis t of the N-D value is axis perm[t] of the numerator-layout tensor. */
+export function tensorPermutation(d: Differentiated): number[] {
+  const k = d.result.axes.length;
+  const p = d.compiled.f.shape.filter((x) => x !== 1).length;
+  const ids = Array.from({ length: k }, (_, i) => i);
+  return d.layout === "denominator" ? [...ids.slice(p), ...ids.slice(0, p)] : ids;
+}
+
+/**
+ * The derivative's value at env as matcalc matricizes it (the engine's check uses it): the matrix of the answer;
+ * tensors as dvec(f)/dvec(X) (rows: the function's axes and every derivative's but the last; columns: the last
+ * derivative's; first index fastest, so vec stacks columns), transposed in denominator layout except Hessians.
+ * `derivativeArray` gives the N-D array of the JSON contract.
+ */
 export function derivativeValue(d: Differentiated, env: Env): Mat {
   const r = d.result;
   if (r.raw) return evaluateNodes([r.raw], env)[0]!;
   const m = evaluateIndexForm(r.index(), env);
   return d.layout === "denominator" && checkKind(d) === "jacobian" ? M.transpose(m) : m;
+}
+
+export interface ValueOptions {
+  /** Tensors as the matricized matrix (`derivativeValue`) instead of an N-D array. */
+  readonly matricize?: boolean;
+}
+
+/**
+ * The derivative's value at env as an N-D array (the JSON contract): gradients have the variable's shape,
+ * Jacobians of vectors by vectors are matrices (rows follow f), derivatives by scalars have the function's shape,
+ * and tensors have the axes of `derivativeAxes`: J[i,j,k,l] = df_ij/dX_kl, H[i,j,k,l] = d2f/dX_ij dX_kl. With
+ * `matricize`, tensors are the matricized matrix instead (2 axes).
+ */
+export function derivativeArray(d: Differentiated, env: Env, opts: ValueOptions = {}): NdArray {
+  const m = derivativeValue(d, env);
+  if (!isTensorValued(d) || opts.matricize) {
+    const s = d.result.shape;
+    const shape = s[0] === 1 && s[1] === 1 ? [] : s[1] === 1 && !isTensorValued(d) ? [m.rows] : [m.rows, m.cols];
+    return { shape, data: m.data };
+  }
+  const numerator = d.layout === "denominator" && d.kind !== "hessian" ? M.transpose(m) : m;
+  const sizes = d.result.axes.map((x) => dimValue(x, env));
+  return fromMatricized(numerator, sizes, tensorPermutation(d));
 }
 
 /** Verify a derivative numerically (see numeric/check.ts); on by default in the CLI. */

@@ -4,6 +4,7 @@
 import { MatcalcError } from "../diagnostics/errors.js";
 import { type JsonValue, evaluateNodes, toJson } from "../numeric/evaluate.js";
 import type { Mat } from "../numeric/matrix.js";
+import type { NdJson } from "../numeric/ndarray.js";
 import type { ExternalVar } from "../shape/infer.js";
 import type { Shape } from "../shape/shape.js";
 import { compile } from "./compile.js";
@@ -21,8 +22,8 @@ export interface EvaluateOptions {
 /** The function and its derivative at the same values. */
 export interface DerivativeAt {
   readonly value: JsonValue;
-  /** As `derivativeValue` in the JSON API: gradients have the variable's shape, Jacobians rows follow f. */
-  readonly derivative: ReturnType<typeof evaluateAt>["derivativeValue"];
+  /** As `derivativeValue` in the JSON API: gradients have the variable's shape, Jacobians rows follow f, tensors N-D. */
+  readonly derivative: NdJson;
 }
 
 /**

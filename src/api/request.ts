@@ -5,12 +5,13 @@ import { type ErrorCode, MatcalcError, toErrorInfo } from "../diagnostics/errors
 import type { DerivativeKind } from "../diff/derive.js";
 import { type Env, type JsonValue, bindDims, evaluateNodes, fromJson, toJson } from "../numeric/evaluate.js";
 import type { CheckReport } from "../numeric/check.js";
+import { type NdJson, ndToJson } from "../numeric/ndarray.js";
 import type { Mat } from "../numeric/matrix.js";
 import type { ExternalVar } from "../shape/infer.js";
 import { type Dim, describeShape } from "../shape/shape.js";
 import { type Step, deriveSteps } from "../steps/derivation.js";
 import type { Compiled } from "./compile.js";
-import { type Differentiated, checkDerivative, derivativeValue, differentiate, renderIndex } from "./differentiate.js";
+import { type Differentiated, type ValueOptions, checkDerivative, derivativeArray, differentiate, renderIndex } from "./differentiate.js";
 import { CODE_TARGETS, type CodeTarget, generateCode } from "../codegen/generate.js";
 import { ClaimError, type ClaimReport, checkClaim } from "./claim.js";
 
@@ -46,6 +47,8 @@ export interface Request {
   readonly seed?: number;
   /** A derivative someone wrote, in the input language (it may use the program's definitions): checked against it. */
   readonly claim?: string;
+  /** Tensor-valued derivatives as the matricized matrix dvec(f)/dvec(X) (derivativeValue and code), not N-D arrays. */
+  readonly matricize?: boolean;
 }
 
 export interface RenderedJson {
@@ -72,8 +75,8 @@ export interface SuccessResponse extends DerivativeJson {
   readonly ok: true;
   /** The function at `values`. */
   readonly value?: JsonValue;
-  /** The derivative at `values`. */
-  readonly derivativeValue?: JsonValue;
+  /** The derivative at `values`: an N-D array for tensors (the function's axes, then the variable's). */
+  readonly derivativeValue?: NdJson;
   readonly check?: CheckReport;
   /** df, linear in the differential of the variable; null for order > 1. */
   readonly differential?: { text: string; latex: string } | null;
@@ -103,7 +106,7 @@ export interface FailureResponse {
 
 export type Response = SuccessResponse | FailureResponse;
 
-const FIELDS: ReadonlySet<string> = new Set(["id", "expr", "vars", "wrt", "order", "layout", "values", "emit", "seed", "claim"]);
+const FIELDS: ReadonlySet<string> = new Set(["id", "expr", "vars", "wrt", "order", "layout", "values", "emit", "seed", "claim", "matricize"]);
 
 function usage(message: string): never {
   throw new MatcalcError("usage", message);
@@ -139,6 +142,9 @@ export function validateRequest(req: unknown): Request {
   }
   if (req.seed !== undefined && (typeof req.seed !== "number" || !Number.isSafeInteger(req.seed))) {
     usage(`'seed' must be an integer, got ${show(req.seed)}`);
+  }
+  if (req.matricize !== undefined && typeof req.matricize !== "boolean") {
+    usage(`'matricize' must be true or false, got ${show(req.matricize)}`);
   }
   if (req.claim !== undefined && typeof req.claim !== "string") usage(`'claim' must be a string, got ${show(req.claim)}`);
   if (req.emit !== undefined) {
@@ -195,11 +201,12 @@ export function derivativeJson(d: Differentiated): DerivativeJson {
 export function evaluateAt(
   d: Differentiated,
   values: Readonly<Record<string, unknown>>,
-): { value: JsonValue; derivativeValue: JsonValue } {
+  opts: ValueOptions = {},
+): { value: JsonValue; derivativeValue: NdJson } {
   const c = d.compiled;
   const env = valuesEnv(c, values);
   const [fv] = evaluateNodes([c.f], env) as [Mat];
-  return { value: toJson(fv, c.f.shape), derivativeValue: toJson(derivativeValue(d, env), d.result.shape) };
+  return { value: toJson(fv, c.f.shape), derivativeValue: ndToJson(derivativeArray(d, env, opts)) };
 }
 
 /** The evaluation environment for user values (plain numbers and arrays): one for every variable, each fitting. */
@@ -237,16 +244,22 @@ export function handleRequest(req: unknown): Response {
       ...(r.layout ? { layout: r.layout } : {}),
     });
     const out: Record<string, unknown> = { id, ok: true, ...derivativeJson(d) };
-    if (r.values !== undefined) Object.assign(out, evaluateAt(d, r.values));
+    if (r.values !== undefined) Object.assign(out, evaluateAt(d, r.values, r.matricize ? { matricize: true } : {}));
     if (r.claim !== undefined) out.claim = checkClaim(d, r.claim, r.seed !== undefined ? { seed: r.seed } : {});
-    if (emit.has("check")) out.check = checkDerivative(d, r.seed !== undefined ? { seed: r.seed } : {});
+    if (emit.has("check")) {
+      // at the request's values when it gives them (the directions stay random)
+      out.check = checkDerivative(d, {
+        ...(r.seed !== undefined ? { seed: r.seed } : {}),
+        ...(r.values !== undefined ? { values: valuesEnv(d.compiled, r.values).values } : {}),
+      });
+    }
     if (emit.has("differential")) {
       out.differential = d.differential ? { text: d.differential.text, latex: d.differential.latex } : null;
     }
     if (emit.has("index")) out.index = renderIndex(d);
     if (emit.has("steps")) out.steps = deriveSteps(d);
     const targets = CODE_TARGETS.filter((t) => emit.has(t));
-    if (targets.length > 0) out.code = Object.fromEntries(targets.map((t) => [t, generateCode(d, t)]));
+    if (targets.length > 0) out.code = Object.fromEntries(targets.map((t) => [t, generateCode(d, t, r.matricize ? { matricize: true } : {})]));
     return out as unknown as SuccessResponse;
   } catch (e) {
     return failure(id, e);

@@ -1,8 +1,9 @@
 // The shared driver of code generation: walks the plan (plan.ts) and asks the target's rule table for each term's code.
 // Terms used more than once, or too long to inline, get a temporary (t1, t2, ...), as the printer names shared parts.
 
-import type { Differentiated } from "../api/differentiate.js";
+import { type Differentiated, derivativeAxes, isTensorValued, tensorPermutation } from "../api/differentiate.js";
 import { MatcalcError } from "../diagnostics/errors.js";
+import { FREE } from "../diff/tensor.js";
 import type { Node } from "../ir/node.js";
 import type { Dim, Prop, Shape } from "../shape/shape.js";
 import { VERSION } from "../version.js";
@@ -55,8 +56,31 @@ export interface ModuleInfo {
   readonly statements: readonly Statement[];
   readonly value: { readonly name: string; readonly shape: Shape; readonly kind: Kind };
   readonly derivative: { readonly name: string; readonly shape: Shape; readonly kind: Kind };
+  /**
+   * Set when the derivative is returned as an N-D array (a tensor of more than two axes, unless matricized): the
+   * matricized matrix D computed by the statements becomes out = (transposed ? D : D').reshape(reversed sizes)
+   * .transpose(axes) in row-major order (`tensorReshape`), whose axes are those of the JSON contract.
+   */
+  readonly tensor: TensorOut | null;
   readonly helpers: ReadonlySet<string>;
   readonly modules: ReadonlySet<string>;
+}
+
+/** How a matricized derivative becomes the N-D array of the JSON contract (see ModuleInfo.tensor). */
+export interface TensorOut {
+  /** Whether D is the matricized numerator tensor's transpose (denominator layout). */
+  readonly transposed: boolean;
+  /** The sizes of the numerator tensor's axes, last first (codes of dimensions). */
+  readonly reversed: readonly string[];
+  /** Axis t of the result is axis axes[t] of the reshaped (reversed) array. */
+  readonly axes: readonly number[];
+  /** The result's shape (codes of dimensions) and, for the header, its axes as dimensions. */
+  readonly shape: readonly string[];
+}
+
+export interface EmitOptions {
+  /** Return tensors as the matricized matrix dvec(f)/dvec(X) (as the answer's text reads), not as N-D arrays. */
+  readonly matricize?: boolean;
 }
 
 export interface TargetSpec {
@@ -147,7 +171,7 @@ class Names {
   }
 }
 
-export function emitModule(d: Differentiated, target: string, spec: TargetSpec): string {
+export function emitModule(d: Differentiated, target: string, spec: TargetSpec, opts: EmitOptions = {}): string {
   const c = d.compiled;
   const plan = choosePlan(d);
   const [valueRoot, derivRoot] = plan.roots as [Term, Term];
@@ -229,13 +253,28 @@ export function emitModule(d: Differentiated, target: string, spec: TargetSpec):
     const code = valueRoot === derivRoot ? { s: valueName, prec: spec.atom } : codes.get(derivRoot.id)!;
     statements.push({ name: derivName, code, term: derivRoot });
   }
+  let tensor: TensorOut | null = null;
+  if (isTensorValued(d) && !opts.matricize) {
+    const perm = tensorPermutation(d);
+    const k = perm.length;
+    tensor = {
+      transposed: d.layout === "denominator" && d.kind !== "hessian",
+      reversed: [...d.result.axes].reverse().map((x) => cx.dim(x)),
+      axes: perm.map((a) => k - 1 - a),
+      shape: derivativeAxes(d).map((x) => cx.dim(x)),
+    };
+  }
+  const header = headerLines(d, target, order);
+  if (tensor) header.push(`  the derivative is returned as an array of shape (${derivativeAxes(d).join(", ")}), axes [${lhsAxes(d)}]`);
+  else if (isTensorValued(d)) header.push(`  the derivative is returned matricized: the ${d.result.shape.join(" x ")} matrix the convention describes`);
   return spec.module({
-    header: headerLines(d, target, order),
+    header,
     inputs,
     dims,
     statements,
     value: { name: valueName, shape: valueRoot.shape, kind: kindOf(valueRoot.shape) },
     derivative: { name: derivName, shape: derivRoot.shape, kind: kindOf(derivRoot.shape) },
+    tensor,
     helpers,
     modules,
   });
@@ -245,4 +284,10 @@ export function emitModule(d: Differentiated, target: string, spec: TargetSpec):
 function opaqueName(t: Term, args: readonly Code[], names: Names): string {
   const base = t.op === "eigh" ? "eig" : t.attr;
   return t.args[0]!.op === "var" ? names.claim(`${base}_${args[0]!.s}`) : names.temp(base);
+}
+
+/** The index letters of the derivative's N-D axes in the answer's layout, e.g. "i, j, k, l" for df_ij/dX_kl. */
+function lhsAxes(d: Differentiated): string {
+  // the free indices are i, j, k, ... in numerator order: the function's axes, then each derivative's (diff/tensor.ts)
+  return tensorPermutation(d).map((a) => FREE[a]!).join(", ");
 }

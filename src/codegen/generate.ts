@@ -3,7 +3,7 @@
 // one rule table per target.
 
 import type { Differentiated } from "../api/differentiate.js";
-import { type TargetSpec, emitModule } from "./emit.js";
+import { type EmitOptions, type TargetSpec, emitModule } from "./emit.js";
 import { JAX } from "./jax.js";
 import { NUMPY } from "./numpy.js";
 import { TORCH } from "./torch.js";
@@ -21,7 +21,10 @@ const TARGETS: Readonly<Record<CodeTarget, TargetSpec>> = {
 
 const TITLE: Readonly<Record<CodeTarget, string>> = { numpy: "NumPy", jax: "JAX", torch: "PyTorch", ts: "TypeScript" };
 
-/** Source of a module whose `evaluate` returns the function and its derivative together. */
-export function generateCode(d: Differentiated, target: CodeTarget): string {
-  return emitModule(d, TITLE[target], TARGETS[target]);
+/**
+ * Source of a module whose `evaluate` returns the function and its derivative together; tensors come back as N-D
+ * arrays of the JSON contract's axes (as `derivativeArray`), or matricized with `{ matricize: true }`.
+ */
+export function generateCode(d: Differentiated, target: CodeTarget, opts: EmitOptions = {}): string {
+  return emitModule(d, TITLE[target], TARGETS[target], opts);
 }

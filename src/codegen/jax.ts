@@ -253,5 +253,6 @@ export const JAX: TargetSpec = {
         "  symmetric and spd arguments are read by eigh / cho_factor; logm and sqrtm of others use jnp.linalg.eig (CPU)",
       ],
       helpers: HELPERS,
+      tensor: py.arrayTensor("jnp"),
     }),
 };

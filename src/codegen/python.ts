@@ -4,7 +4,7 @@
 import { InternalError, MatcalcError } from "../diagnostics/errors.js";
 import { asFraction } from "../print/printer.js";
 import { isScalarShape } from "../shape/shape.js";
-import { type Code, type EmitContext, type ModuleInfo, type Rule, frechetDirection } from "./emit.js";
+import { type Code, type EmitContext, type ModuleInfo, type Rule, type TensorOut, frechetDirection } from "./emit.js";
 import type { LOp, Term } from "./lir.js";
 
 /** Python precedence levels (higher binds tighter). */
@@ -240,6 +240,8 @@ export interface PythonModuleStyle {
   readonly conventions: readonly string[];
   /** Helper sources by name; the module includes the used ones and their dependencies. */
   readonly helpers: Readonly<Record<string, { readonly code: string; readonly deps?: readonly string[]; readonly modules?: readonly string[] }>>;
+  /** The N-D array of a matricized derivative (ModuleInfo.tensor): "(D.T).reshape(...)" and an axis permutation. */
+  readonly tensor: (name: string, t: TensorOut) => string;
   /** Lines run after the inputs are read (e.g. torch's dtype and device), given the module info. */
   readonly prologue?: (m: ModuleInfo) => string[];
 }
@@ -281,6 +283,7 @@ export function pythonModule(m: ModuleInfo, style: PythonModuleStyle): string {
   }
   for (const l of style.prologue?.(m) ?? []) lines.push(`    ${l}`);
   for (const st of m.statements) lines.push(`    ${st.name} = ${st.code.s}`);
+  if (m.tensor) lines.push(`    ${m.derivative.name} = ${style.tensor(m.derivative.name, m.tensor)}`);
   lines.push(`    return ${m.value.name}, ${m.derivative.name}`);
   const ordered = Object.keys(style.helpers).filter((h) => helpers.has(h));
   for (const h of ordered) lines.push("", "", style.helpers[h]!.code.trim());
@@ -384,4 +387,9 @@ def _dd_pow(w, p):
     return b ** (p - 1) * ${ns}.where(same, p, ${ns}.expm1(p * ${ns}.log1p(r)) / ${ns}.where(same, 1.0, r))`,
     },
   } as const;
+}
+
+/** numpy-style `ns.transpose(ns.reshape(D.T, sizes), axes)` for the N-D array of a matricized derivative. */
+export function arrayTensor(ns: "np" | "jnp"): (name: string, t: TensorOut) => string {
+  return (name, t) => `${ns}.transpose(${ns}.reshape(${t.transposed ? name : `${name}.T`}, (${t.reversed.join(", ")})), (${t.axes.join(", ")}))`;
 }

@@ -304,6 +304,7 @@ export const TORCH: TargetSpec = {
         "  symmetric and spd arguments are read by eigh / cholesky; logm and sqrtm of others go through eig",
       ],
       helpers: HELPERS,
+      tensor: (name, t) => `${t.transposed ? name : `${name}.T`}.reshape(${t.reversed.join(", ")}).permute(${t.axes.join(", ")})`,
       prologue: (mi) => {
         if (!mi.modules.has("@like")) return [];
         const like = mi.inputs.find((v) => v.kind !== "scalar") ?? mi.inputs[0]!;

@@ -72,6 +72,33 @@ function matrixOut(m: Mat): number[][] {
 }`,
     deps: ["Mat"],
   },
+  tensorOut: {
+    code: `
+/** Nested arrays, one level per axis. */
+type Nested = number | Nested[];
+
+/**
+ * The N-D array (row-major nested arrays) of a matricized tensor m over the axes of the given sizes (first index
+ * fastest within rows, then columns; m transposed when \`transposed\`), its axes reordered: result axis t is axis perm[t].
+ */
+function tensorOut(m: Mat, transposed: boolean, sizes: readonly number[], perm: readonly number[]): Nested[] {
+  const colStride: number[] = [];
+  let acc = 1;
+  for (const n of sizes) (colStride.push(acc), (acc *= n));
+  const R = transposed ? m.cols : m.rows;
+  const at = (lin: number): number => {
+    const r = lin % R, c = Math.floor(lin / R);
+    return transposed ? m.data[c * m.cols + r]! : m.data[r * m.cols + c]!;
+  };
+  const build = (t: number, lin: number): Nested[] =>
+    Array.from({ length: sizes[perm[t]!]! }, (_, i) => {
+      const l = lin + i * colStride[perm[t]!]!;
+      return t === perm.length - 1 ? at(l) : build(t + 1, l);
+    });
+  return build(0, 0);
+}`,
+    deps: ["Mat"],
+  },
   eye: {
     code: `
 function eye(n: number): Mat {

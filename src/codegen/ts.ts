@@ -262,7 +262,17 @@ function tsModule(m: ModuleInfo): string {
   }
   for (const st of m.statements) body.push(`const ${st.name} = ${st.code.s};`);
   const value = tsOut(used, m.value.name, m.value.kind);
-  const derivative = tsOut(used, m.derivative.name, m.derivative.kind);
+  let derivative = m.tensor ? "" : tsOut(used, m.derivative.name, m.derivative.kind);
+  let derivativeType = tsType(m.derivative.kind);
+  if (m.tensor) {
+    // the N-D array of the matricized derivative (ModuleInfo.tensor): sizes in the numerator tensor's axis order
+    const t = m.tensor;
+    used.add("tensorOut");
+    const sizes = [...t.reversed].reverse();
+    const perm = t.axes.map((a) => t.axes.length - 1 - a);
+    derivativeType = `number${"[]".repeat(t.axes.length)}`;
+    derivative = `tensorOut(${m.derivative.name}, ${t.transposed}, [${sizes.join(", ")}], [${perm.join(", ")}]) as ${derivativeType}`;
+  }
   body.push(`return { value: ${value}, derivative: ${derivative} };`);
   // helpers and their dependencies
   const todo = [...used];
@@ -279,7 +289,7 @@ function tsModule(m: ModuleInfo): string {
   lines.push("", "export interface Values {");
   for (const v of m.inputs) lines.push(`  readonly ${/^[A-Za-z_$][A-Za-z0-9_$]*$/.test(v.name) ? v.name : `"${v.name}"`}: ${tsType(v.kind)};`);
   lines.push("}", "", "export interface Result {");
-  lines.push(`  value: ${tsType(m.value.kind)};`, `  derivative: ${tsType(m.derivative.kind)};`, "}", "");
+  lines.push(`  value: ${tsType(m.value.kind)};`, `  derivative: ${derivativeType};`, "}", "");
   lines.push("export function evaluate(values: Values): Result {");
   for (const b of body) lines.push(`  ${b}`);
   lines.push("}");

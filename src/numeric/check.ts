@@ -5,7 +5,7 @@ import { MatcalcError } from "../diagnostics/errors.js";
 import { type Node, topoOrder } from "../ir/node.js";
 import type { DerivativeKind } from "../diff/derive.js";
 import { isScalarShape, type Prop, type Shape } from "../shape/shape.js";
-import { type Env, bindDims, evaluateNodes } from "./evaluate.js";
+import { type Env, bindDims, dimValue, evaluateNodes } from "./evaluate.js";
 import * as M from "./matrix.js";
 import type { Mat } from "./matrix.js";
 import { randn, rng } from "./random.js";
@@ -32,6 +32,8 @@ export interface CheckOptions {
   readonly directions?: number;
   readonly minSize?: number;
   readonly maxSize?: number;
+  /** Check at these values (one for every variable) instead of random ones; the directions stay random. */
+  readonly values?: ReadonlyMap<string, Mat>;
 }
 
 export interface CheckReport {
@@ -43,6 +45,8 @@ export interface CheckReport {
   readonly directions: number;
   /** One line for people: what was checked and how it went, with how to reproduce a failure. */
   readonly message: string;
+  /** Why the check could not run (SKIPPED only), e.g. "random values leave the domain of log: ...". */
+  readonly reason?: string;
 }
 
 function fill(rows: number, cols: number, g: () => number): Mat {
@@ -110,63 +114,97 @@ const relErr = (a: Mat, b: Mat, floor = 1e-6): number => {
   return d / Math.max(M.maxAbs(a), M.maxAbs(b), floor);
 };
 
+/** Scales tried, after plain random values, to find values inside the domain (a log-barrier wants small x). */
+const SCALES = [1, 0.1, 0.01] as const;
+
 export function check(input: CheckInput, opts: CheckOptions = {}): CheckReport {
   const seed = opts.seed ?? 1;
   const ndir = opts.directions ?? 3;
   const r = rng(seed);
   const vars = [...input.vars];
   const sizes: Record<string, number> = {};
+  // A product dimension "m*n" (kron) is the product of its factors, each a dimension of its own.
+  const factors = (d: string) => d.split("*").filter((p) => !/^\d+$/.test(p));
   const size = (d: string) => {
-    if (sizes[d] === undefined) sizes[d] = (opts.minSize ?? 3) + Math.floor(r() * ((opts.maxSize ?? 5) - (opts.minSize ?? 3) + 1));
+    for (const p of factors(d)) {
+      if (sizes[p] === undefined) sizes[p] = (opts.minSize ?? 3) + Math.floor(r() * ((opts.maxSize ?? 5) - (opts.minSize ?? 3) + 1));
+    }
   };
-  for (const v of vars) for (const d of v.shape) if (typeof d === "string") size(d);
-  // Dimensions that no variable has, only eye(n), ones(n, m), ... (as in sum(ones(n, 1)) + a), get a size
-  // too; the factors of a product dimension "m*n" are dimensions of their own.
-  const nodes = [input.f, ...(input.lower ? [input.lower] : []), ...(typeof input.derivative === "function" ? [] : [input.derivative])];
-  for (const n of topoOrder(nodes)) {
-    for (const d of n.shape) if (typeof d === "string") for (const p of d.split("*")) if (!/^\d+$/.test(p)) size(p);
-  }
   const order2 = input.kind === "hessian";
   const tolerance = order2 || input.lower ? 1e-4 : 1e-6;
-  const base = { seed, sizes, directions: ndir, tolerance };
-  let lastDomain = "";
-  for (const mode of ["general", "positive"] as const) {
-    const values = new Map<string, Mat>();
-    const dimsOf = (s: Shape) => s.map((d) => (typeof d === "number" ? d : sizes[d]!)) as [number, number];
-    for (const v of vars) {
-      const [rr, cc] = dimsOf(v.shape);
-      values.set(v.name, randomValue(rr, cc, v.props, r, mode));
-    }
+  const skipped = (reason: string): CheckReport => ({
+    seed,
+    sizes,
+    directions: ndir,
+    tolerance,
+    status: "SKIPPED",
+    worstRelError: Number.NaN,
+    message: `SKIPPED: ${reason}`,
+    reason,
+  });
+  const attempt = (values: Map<string, Mat>, at: string): CheckReport => {
+    const dims = bindDims(vars, values);
+    for (const [d, k] of Object.entries(sizes)) if (!dims.has(d)) dims.set(d, k);
+    const env: Env = { values, dims };
+    const dimsOf = (sh: Shape) => sh.map((d) => dimValue(d, env)) as [number, number];
+    const worst = runCheck(input, env, r, ndir, dimsOf, tolerance);
+    const status = worst.err <= tolerance ? "PASS" : "FAIL";
+    const sz = Object.entries(sizes)
+      .map(([k, v]) => `${k}=${v}`)
+      .join(", ");
+    const what = `${ndir} random direction${ndir === 1 ? "" : "s"}${at}, seed ${seed}${sz ? `, sizes ${sz}` : ""}`;
+    const message =
+      status === "PASS"
+        ? `PASS: agrees with finite differences (worst relative error ${worst.err.toExponential(1)} over ${what})`
+        : `FAIL: differs from finite differences by ${worst.err.toExponential(1)} (tolerance ${tolerance}) ${worst.what}` +
+          ` over ${what}. This is a bug in matcalc; please report it with the expression and this seed.`;
+    return { seed, sizes, directions: ndir, tolerance, status, worstRelError: worst.err, message };
+  };
+  if (opts.values) {
+    const values = new Map(opts.values);
     try {
-      const dims = bindDims(vars, values);
-      for (const [d, k] of Object.entries(sizes)) if (!dims.has(d)) dims.set(d, k);
-      const env: Env = { values, dims };
-      const worst = runCheck(input, env, r, ndir, dimsOf, tolerance);
-      const status = worst.err <= tolerance ? "PASS" : "FAIL";
-      const sz = Object.entries(sizes)
-        .map(([k, v]) => `${k}=${v}`)
-        .join(", ");
-      const what = `${ndir} random direction${ndir === 1 ? "" : "s"}, seed ${seed}${sz ? `, sizes ${sz}` : ""}`;
-      const message =
-        status === "PASS"
-          ? `PASS: agrees with finite differences (worst relative error ${worst.err.toExponential(1)} over ${what})`
-          : `FAIL: differs from finite differences by ${worst.err.toExponential(1)} (tolerance ${tolerance}) ${worst.what}` +
-            ` over ${what}. This is a bug in matcalc; please report it with the expression and this seed.`;
-      return { ...base, status, worstRelError: worst.err, message };
+      for (const [d, k] of bindDims(vars, values)) if (!d.includes("*")) sizes[d] = k;
+      return attempt(values, " at the values given");
     } catch (e) {
-      if (e instanceof MatcalcError && (e.code === "domain" || e.code === "value")) {
-        lastDomain = e.message;
-        continue;
+      if (e instanceof MatcalcError) {
+        const domain = e.code === "domain" || e.code === "value";
+        return skipped(domain ? `the values given (or steps from them) leave the domain of ${e.message}` : `f cannot be evaluated: ${e.message}`);
       }
       throw e;
     }
   }
-  return {
-    ...base,
-    status: "SKIPPED",
-    worstRelError: Number.NaN,
-    message: `SKIPPED: no random values inside the domain were found (${lastDomain})`,
-  };
+  for (const v of vars) for (const d of v.shape) if (typeof d === "string") size(d);
+  // Dimensions that no variable has, only eye(n), ones(n, m), ... (as in sum(ones(n, 1)) + a), get a size too.
+  const nodes = [input.f, ...(input.lower ? [input.lower] : []), ...(typeof input.derivative === "function" ? [] : [input.derivative])];
+  for (const n of topoOrder(nodes)) for (const d of n.shape) if (typeof d === "string") size(d);
+  const dimsOf = (sh: Shape) => sh.map((d) => (typeof d === "number" ? d : factors(d).reduce((p, x) => p * sizes[x]!, 1) * numericFactor(d))) as [number, number];
+  let lastDomain = "";
+  for (const scale of SCALES) {
+    for (const mode of ["general", "positive"] as const) {
+      const values = new Map<string, Mat>();
+      for (const v of vars) {
+        const [rr, cc] = dimsOf(v.shape);
+        const x = randomValue(rr, cc, v.props, r, mode);
+        values.set(v.name, scale === 1 || v.props.includes("orthogonal") ? x : M.scale(x, scale));
+      }
+      try {
+        return attempt(values, scale === 1 ? "" : ` at random values scaled by ${scale}`);
+      } catch (e) {
+        if (e instanceof MatcalcError && (e.code === "domain" || e.code === "value")) {
+          lastDomain = e.message;
+          continue;
+        }
+        if (e instanceof MatcalcError) return skipped(`f cannot be evaluated at random values: ${e.message}`);
+        throw e;
+      }
+    }
+  }
+  return skipped(`random values leave the domain of ${lastDomain}`);
+}
+
+/** The product of the integer factors of a product dimension ("2*n" has 2). */
+function numericFactor(d: string): number {
+  return d.split("*").reduce((p, x) => (/^\d+$/.test(x) ? p * Number(x) : p), 1);
 }
 
 /** vec(m): the columns of m stacked into one column (for Jacobians and Hessians by matrices). */

@@ -1,15 +1,17 @@
 // Cases for the code generation tests: every identity of the engine's table plus matrix functions, solves,
 // structure and derivatives in index notation only, each with random values and the value and derivative from
-// matcalc's own evaluator (the oracle: derivativeValue, which sums index forms directly).
+// matcalc's own evaluator (the oracle: derivativeArray, which sums index forms directly; tensors as N-D arrays).
 
-import { type Differentiated, derivativeValue, differentiate } from "../../src/api/differentiate.js";
+import { type Differentiated, derivativeArray, differentiate } from "../../src/api/differentiate.js";
 import type { Layout } from "../../src/diff/derive.js";
 import { type CodeTarget, generateCode } from "../../src/codegen/generate.js";
 import { MatcalcError } from "../../src/diagnostics/errors.js";
 import { type JsonValue, bindDims, evaluateNodes, toJson } from "../../src/numeric/evaluate.js";
 import { randomValue, rng } from "../../src/numeric/check.js";
 import type { Mat } from "../../src/numeric/matrix.js";
+import { type NdArray, type NdJson, ndToJson } from "../../src/numeric/ndarray.js";
 import { IDENTITIES } from "../engine/identities.js";
+import { TENSORS } from "../engine/tensor-table.js";
 
 /** Beyond the identity table: matrix functions, shared factorizations, structure, layouts, Kronecker products. */
 export const EXTRA: readonly (readonly [string, string, number])[] = [
@@ -88,12 +90,22 @@ export const INDEX_ONLY: readonly (readonly [string, string, number])[] = [
   ["det(X)", "X", 2],
 ];
 
+/** Tensors asked for matricized (`matricize`): the matrix the answer's text describes, in both layouts. */
+export const MATRICIZED: readonly (readonly [string, string, number, Layout])[] = [
+  ["A*X*B", "X", 1, "numerator"],
+  ["A*X*B", "X", 1, "denominator"],
+  ["X*X'", "X", 1, "denominator"],
+  ["logdet(X)", "X", 2, "numerator"],
+  ["x .* (A*x)", "x", 2, "denominator"],
+];
+
 export interface CodegenCase {
   readonly id: number;
   readonly title: string;
   readonly values: Record<string, JsonValue>;
   readonly value: JsonValue;
-  readonly derivative: JsonValue;
+  /** The JSON contract's N-D array for tensors (the matricized matrix in cases made with `matricize`). */
+  readonly derivative: NdJson;
   readonly code: Partial<Record<CodeTarget, string>>;
 }
 
@@ -104,7 +116,7 @@ export interface CaseSet {
 }
 
 /** Random values with distinct sizes per dimension (so that a transposed operand cannot go unnoticed). */
-function valuesFor(d: Differentiated, seed: number): { mats: Map<string, Mat>; value: Mat; derivative: Mat } | string {
+function valuesFor(d: Differentiated, seed: number, matricize: boolean): { mats: Map<string, Mat>; value: Mat; derivative: NdArray } | string {
   const c = d.compiled;
   const r = rng(seed);
   const vars = [...c.vars.values()];
@@ -121,7 +133,7 @@ function valuesFor(d: Differentiated, seed: number): { mats: Map<string, Mat>; v
     try {
       const env = { values: mats, dims: bindDims(vars, mats) };
       const [value] = evaluateNodes([c.f], env) as [Mat];
-      return { mats, value, derivative: derivativeValue(d, env) };
+      return { mats, value, derivative: derivativeArray(d, env, { matricize }) };
     } catch (e) {
       if (!(e instanceof MatcalcError)) throw e;
       why = e.message;
@@ -133,15 +145,21 @@ function valuesFor(d: Differentiated, seed: number): { mats: Map<string, Mat>; v
 export function buildCases(targets: readonly CodeTarget[], seed = 11): CaseSet {
   const cases: CodegenCase[] = [];
   const skipped: { title: string; why: string }[] = [];
-  const all: (readonly [string, string, number, Layout?])[] = [...IDENTITIES.map(([e, w, o]) => [e, w, o] as const), ...EXTRA];
+  const all: (readonly [string, string, number, Layout?, boolean?])[] = [...IDENTITIES.map(([e, w, o]) => [e, w, o] as const), ...EXTRA];
   for (const [e, w, o] of INDEX_ONLY) {
     all.push([e, w, o]);
     if (o === 1 || w === "x") all.push([e, w, o, "denominator"]);
   }
-  all.forEach(([expr, wrt, order, layout], i) => {
-    const title = `${expr.replace(/\n/g, "; ")}  d/d${wrt}${order > 1 ? ` (order ${order})` : ""}${layout ? ` (${layout})` : ""}`;
+  // the tensor identity table: N-D arrays of every kind (the evaluator's are checked against finite differences)
+  // (but u'*X: generated code returns a row-vector value as a 1-D array where the evaluator has a 1 x n matrix)
+  for (const [e, w, o] of TENSORS) if (e !== "u: vector(m)\nu'*X") all.push([e, w, o]);
+  for (const [e, w, o, l] of MATRICIZED) all.push([e, w, o, l, true]);
+  all.forEach(([expr, wrt, order, layout, matricize = false], i) => {
+    const title =
+      `${expr.replace(/\n/g, "; ")}  d/d${wrt}${order > 1 ? ` (order ${order})` : ""}${layout ? ` (${layout})` : ""}` +
+      (matricize ? " (matricized)" : "");
     const d = differentiate(expr, { wrt, order, ...(layout ? { layout } : {}) });
-    const v = valuesFor(d, seed + i);
+    const v = valuesFor(d, seed + i, matricize);
     if (typeof v === "string") {
       skipped.push({ title, why: v });
       return;
@@ -149,13 +167,13 @@ export function buildCases(targets: readonly CodeTarget[], seed = 11): CaseSet {
     const values: Record<string, JsonValue> = {};
     for (const x of d.compiled.vars.values()) values[x.name] = toJson(v.mats.get(x.name)!, x.shape);
     const code: Partial<Record<CodeTarget, string>> = {};
-    for (const t of targets) code[t] = generateCode(d, t);
+    for (const t of targets) code[t] = generateCode(d, t, { matricize });
     cases.push({
       id: i,
       title,
       values,
       value: toJson(v.value, d.compiled.f.shape),
-      derivative: toJson(v.derivative, d.result.shape),
+      derivative: ndToJson(v.derivative),
       code,
     });
   });

@@ -12,7 +12,7 @@ afterAll(cleanup);
 describe("generated NumPy code", () => {
   beforeAll(() => {
     const python = findPython(["numpy", "scipy.linalg", "scipy.special"]);
-    if (!python) throw new Error("no python3 with numpy and scipy (install python3-numpy python3-scipy)");
+    if (!python) throw new Error("no python3 with numpy and scipy: run 'sudo apt-get install -y python3-numpy python3-scipy'");
     results = runPython(python, cases, "numpy");
   }, 120_000);
 

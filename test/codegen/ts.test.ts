@@ -15,7 +15,7 @@ const DRIVER = `
 import { readFileSync } from "node:fs";
 const cases = JSON.parse(readFileSync(process.argv[2], "utf8"));
 const flat = (v) => (typeof v === "number" ? [v] : v.flatMap(flat));
-const shapeOf = (v) => (typeof v === "number" ? "scalar" : Array.isArray(v[0]) ? v.length + "x" + v[0].length : String(v.length));
+const shapeOf = (v) => (typeof v === "number" ? "scalar" : Array.isArray(v[0]) ? v.length + "x" + shapeOf(v[0]) : String(v.length));
 const out = [];
 for (const c of cases) {
   try {

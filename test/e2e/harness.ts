@@ -11,7 +11,8 @@ import { type Browser, type Page, chromium } from "playwright-core";
 import { build } from "vite";
 
 export const REPO = fileURLToPath(new URL("../..", import.meta.url));
-export const CHROMIUM = "/usr/bin/chromium";
+/** Debian's chromium, or the browser MATCALC_CHROMIUM names (scripts/test-setup.ts checks the same path). */
+export const CHROMIUM = process.env.MATCALC_CHROMIUM || "/usr/bin/chromium";
 export const CHROMIUM_FLAGS = [
   "--headless",
   "--no-sandbox",
@@ -85,7 +86,7 @@ function isFile(p: string): boolean {
 
 export async function launch(): Promise<Browser> {
   if (!isFile(CHROMIUM)) {
-    throw new Error(`${CHROMIUM} is missing: install it with 'apt-get install -y chromium' (.ci/run does this in CI)`);
+    throw new Error(`${CHROMIUM} is missing: install it with 'apt-get install -y chromium' (npm test does this where it runs as root)`);
   }
   return chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_FLAGS, headless: true });
 }

@@ -1,0 +1,68 @@
+// The built-in check: it never crashes, finds values inside the domain where random ones leave it, runs at values
+// given, and says why when it cannot run.
+
+import { describe, expect, it } from "vitest";
+import { checkDerivative, differentiate } from "../../src/api/differentiate.js";
+import { handleRequest, type SuccessResponse } from "../../src/api/request.js";
+import { fromRows } from "../../src/numeric/matrix.js";
+
+const ok = (r: ReturnType<typeof handleRequest>): SuccessResponse => {
+  if (!r.ok) throw new Error(`expected success, got ${JSON.stringify(r.error)}`);
+  return r;
+};
+
+describe("check", () => {
+  it("sizes a product dimension (kron) as the product of its factors", () => {
+    const d = differentiate("A: matrix(n,m); B: matrix(p,q); t: scalar; tr(kron(t*A, B)*C)", { wrt: "t" });
+    const r = checkDerivative(d);
+    expect(r.status).toBe("PASS");
+    expect(Object.keys(r.sizes).sort()).toEqual(["m", "n", "p", "q"]);
+    expect(r.reason).toBeUndefined();
+  });
+
+  it("finds values inside the domain of a log-barrier by scaling random values", () => {
+    for (const wrt of ["x", "A", "b"]) {
+      const r = checkDerivative(differentiate("-sum(log(b - A*x))", { wrt }));
+      expect(r.status, `by ${wrt}`).toBe("PASS");
+      expect(r.message).toMatch(/^PASS: agrees with finite differences \(worst relative error .* over 3 random directions at random values scaled by 0\.1, seed 1, sizes n=\d, m=\d\)$/);
+    }
+  });
+
+  it("says SKIPPED with the reason where no values are inside the domain", () => {
+    const r = checkDerivative(differentiate("log(-x'*x)", { wrt: "x" }));
+    expect(r.status).toBe("SKIPPED");
+    expect(r.reason).toMatch(/^random values leave the domain of log: argument -[\d.e-]+ is not positive$/);
+    expect(r.message).toBe(`SKIPPED: ${r.reason}`);
+  });
+
+  it("runs at the values given, directions random", () => {
+    const d = differentiate("logdet(X)", { wrt: "X" });
+    // det = -2: logdet is log|det|, its gradient inv(X)' holds there too
+    const r = checkDerivative(d, { values: new Map([["X", fromRows([[1, 2], [3, 4]])]]) });
+    expect(r.status).toBe("PASS");
+    expect(r.sizes).toEqual({ n: 2 });
+    expect(r.message).toMatch(/^PASS: agrees with finite differences \(worst relative error .* over 3 random directions at the values given, seed 1, sizes n=2\)$/);
+  });
+
+  it("at values whose steps leave the domain: SKIPPED with the reason", () => {
+    const d = differentiate("x: scalar\nlog(x)", { wrt: "x" });
+    const r = checkDerivative(d, { values: new Map([["x", fromRows([[1e-5]])]]) });
+    expect(r.status).toBe("SKIPPED");
+    expect(r.reason).toMatch(/^the values given \(or steps from them\) leave the domain of log: argument -[\d.e-]+ is not positive$/);
+  });
+});
+
+describe("check in the JSON API", () => {
+  it("runs at the request's values and reports it", () => {
+    const r = ok(handleRequest({ expr: "logdet(X)", wrt: "X", values: { X: [[1, 2], [3, 4]] }, emit: ["check"], seed: 4 }));
+    expect(r.check).toMatchObject({ status: "PASS", seed: 4, sizes: { n: 2 } });
+    expect(r.check?.message).toContain("at the values given");
+    expect(r.check?.reason).toBeUndefined();
+  });
+
+  it("gives the reason of a SKIPPED check", () => {
+    const r = ok(handleRequest({ expr: "log(-x'*x)", wrt: "x", emit: ["check"] }));
+    expect(r.check?.status).toBe("SKIPPED");
+    expect(r.check?.reason).toMatch(/^random values leave the domain of log: /);
+  });
+});
