@@ -81,17 +81,28 @@ export function compileClaim(d: Differentiated, claim: string): CompiledClaim {
     return [s, Math.max(s, span[1] - offset)];
   };
   // The claim must parse on its own first, so that syntax errors are reported in its own terms.
+  let own: string[];
   try {
-    parse(claim);
+    own = parse(claim).stmts.flatMap((s) => (s.kind === "def" ? [s.name] : []));
   } catch (e) {
     if (e instanceof MatcalcError) throw new ClaimError(e.code, e.message, e.span ?? [0, claim.length]);
     throw e;
   }
   const vars: Record<string, ExternalVar> = {};
   for (const v of c.vars.values()) vars[v.name] = { shape: [...v.shape], props: [...v.props] };
-  let compiled: Compiled;
+  let compiled: Compiled | null = null;
+  if (own.some((name) => c.defs.some((x) => x.name === name))) {
+    // A claim that restates the program's definitions (as matcalc's own answers do: `L = ...; ...`) stands on
+    // its own, when it needs nothing else from the program; otherwise the redefinition is reported below.
+    try {
+      const alone = compile(claim, { vars, builder: c.b });
+      if ([...alone.vars.keys()].every((name) => c.vars.has(name))) compiled = alone;
+    } catch {
+      compiled = null;
+    }
+  }
   try {
-    compiled = compile(prefix + claim, { vars, builder: c.b });
+    compiled ??= compile(prefix + claim, { vars, builder: c.b });
   } catch (e) {
     if (e instanceof MatcalcError) throw new ClaimError(e.code, e.message, shift(e.span));
     throw e;

@@ -201,7 +201,10 @@ describe("checkClaim: errors point into the claim", () => {
   it("the claim uses the program's definitions and may define its own", () => {
     expect(report("r = A*x - b; r'*r", "x", "2*A'*r").agrees).toBe(true);
     expect(report("r = A*x - b; r'*r", "x", "g = A'*r; 2*g").agrees).toBe(true);
-    expect(claimError("r = A*x - b; r'*r", "x", "r = 2; r").code).toBe("redefinition");
+    // restating the program's definitions, as matcalc's answers do, is fine; mixing restated and borrowed ones is not
+    expect(report("r = A*x - b; r'*r", "x", "r = A*x - b; 2*A'*r").agrees).toBe(true);
+    const e = claimError("r = A*x - b; g = A'*r; r'*r", "x", "r = A*x - b; 2*g");
+    expect([e.code, e.span]).toEqual(["redefinition", [0, 1]]);
   });
 });
 
@@ -265,5 +268,37 @@ describe("the README's library example", () => {
     expect(shortcut.agrees).toBe(false);
     expect(shortcut.relativeError.toExponential(1)).toBe("8.5e-2");
     expect(checkClaim(d, "dexpm(X, A)").agrees).toBe(true);
+  });
+});
+
+describe("matcalc's own answers, pasted back as claims", () => {
+  // [program (or examples/ file), wrt, options]
+  const CASES: readonly (readonly [string, string, { order?: number; layout?: "numerator" | "denominator" }?])[] = [
+    ["gaussian-log-density.mc", "Sigma"],
+    ["gaussian-log-density.mc", "mu"],
+    ["gaussian-density.mc", "Sigma"],
+    ["quantum-loglik.mc", "theta1"],
+    ["quantum-loglik.mc", "beta"],
+    ["trace-exp.mc", "X"],
+    ["A*X*B", "X"],
+    ["x'*A*x", "x", { order: 2 }],
+    ["A*x + x.*x", "x", { layout: "denominator" }],
+    ["sum(log(1 + exp(-y.*(X*w))))", "w"],
+    ["Q: orthogonal(n); tr(A*Q*B)", "Q"],
+    ["D: diagonal(n); tr(A*D*B) + sum(exp(diag(D)))", "D"],
+  ];
+  const program = (p: string) => (p.endsWith(".mc") ? example(p) : p);
+
+  it.each(CASES)("%s by %s %j: the answer agrees, 1.001 times it does not", (p, wrt, opts) => {
+    const d = differentiate(program(p), { wrt, ...(opts ?? {}) });
+    const text = d.derivative.text;
+    const right = checkClaim(d, text);
+    expect(right.agrees, right.message).toBe(true);
+    // definitions first (`L = ...; `), then the answer itself
+    const cut = text.lastIndexOf("; ") + 1;
+    const wrong = checkClaim(d, `${text.slice(0, cut)} 1.001*(${text.slice(cut)})`);
+    expect(wrong.agrees).toBe(false);
+    expect(wrong.relativeError).toBeCloseTo(0.001 / 1.001, 6);
+    expect(wrong.diagnosis).toBe("this is 1.001 times the derivative");
   });
 });
