@@ -21,6 +21,8 @@ export interface DiffOptions {
   readonly steps: boolean;
   /** Extra outputs asked for with --emit (absent when none): "index" prints the index (Einstein) form. */
   readonly emit?: readonly string[];
+  /** --matricize: code returns tensors as the matricized matrix dvec(f)/dvec(X), not as N-D arrays. */
+  readonly matricize?: boolean;
 }
 
 /** `matcalc check`: the options of `diff` that shape the derivative, and the claimed derivative. */
@@ -103,6 +105,7 @@ const DIFF_OPTIONS = {
   seed: { type: "string" },
   steps: { type: "boolean" },
   emit: { type: "string", multiple: true },
+  matricize: { type: "boolean" },
   help: { type: "boolean", short: "h" },
 } as const;
 
@@ -169,6 +172,7 @@ function parseDiff(args: readonly string[]): Command {
       seed: values.seed === undefined ? undefined : intOption("--seed", values.seed, 0, 2 ** 32 - 1),
       steps: !!values.steps,
       ...(values.emit ? { emit: emitOption(values.emit) } : {}),
+      ...(values.matricize ? { matricize: true } : {}),
     },
   };
 }

@@ -79,7 +79,8 @@ export async function diffCommand(opts: DiffOptions, io: Io): Promise<number> {
     result = answer(src, opts.wrt, opts);
     if (opts.steps) steps = deriveSteps(result.d);
     if (opts.emit?.includes("index")) index = renderIndex(result.d);
-    for (const t of CODE_TARGETS) if (opts.emit?.includes(t)) code = { ...(code ?? {}), [t]: generateCode(result.d, t) };
+    const codeOpts = opts.matricize ? { matricize: true } : {};
+    for (const t of CODE_TARGETS) if (opts.emit?.includes(t)) code = { ...(code ?? {}), [t]: generateCode(result.d, t, codeOpts) };
   } catch (e) {
     if (e instanceof MatcalcError && e.code === "usage") throw new UsageError(e.message, "diff");
     if (!isUserError(e)) throw e;

@@ -29,6 +29,8 @@ Conventions:
   gradient of a scalar f: same shape as X, with df = tr(G' dX); for symmetric X it is symmetric.
   Jacobian of a vector f by a vector x: numerator layout (rows follow f) unless --layout denominator.
   Hessian (--order 2) of a scalar f by a vector x: H(i,j) = d2f / dx(i) dx(j).
+  Tensors (a matrix by a matrix, ...) are written matricized, dvec(f)/dvec(X) (kron(B', A)), or in index
+  notation; as values (json, generated code) they are N-D arrays J[i,j,k,l] = df_ij/dX_kl (see --matricize).
 
 Examples:
   matcalc diff "x'*A*x" --wrt x                            # (A + A')*x
@@ -65,7 +67,11 @@ Options:
   --emit numpy|jax|torch|ts
                        print a module computing the function and the derivative together instead of the
                        report: Python evaluate(**values) -> (value, derivative), or TypeScript
-                       evaluate(values) -> { value, derivative } (a "code" object with --format json)
+                       evaluate(values) -> { value, derivative } (a "code" object with --format json);
+                       a tensor derivative is an N-D array: the function's axes, then the variable's,
+                       J[i,j,k,l] = df_ij/dX_kl (the variable's axes first with --layout denominator)
+  --matricize          code returns tensors as the matricized matrix dvec(f)/dvec(X) the answer's text
+                       describes (e.g. kron(B', A)), not as N-D arrays
   -h, --help           this text
 
 Examples:
@@ -109,8 +115,11 @@ export const JSON_HELP: string = `Usage: matcalc json
 Reads one JSON request per line from stdin and writes one JSON response per line to stdout, in order.
 Request:  {"id": 1, "expr": "x'*A*x", "wrt": "x", "vars": {"A": {"shape": ["n", "n"], "props": ["symmetric"]}},
            "order": 1, "layout": "numerator", "values": {"x": [1, 2], "A": [[2, 1], [1, 3]]},
-           "emit": ["check", "differential", "steps"], "seed": 1, "claim": "2*A*x"}
+           "emit": ["check", "differential", "steps"], "seed": 1, "claim": "2*A*x", "matricize": false}
           (only expr and wrt are required; a flat array in values is a column vector)
+          derivativeValue and code give tensors as N-D arrays, the function's axes then the variable's
+          (J[i][j][k][l] = df_ij/dX_kl; the variable's axes first in denominator layout); "matricize": true
+          gives the matricized matrix dvec(f)/dvec(X) instead
 Success:  {"id": 1, "ok": true, "function": {...}, "derivative": {"text", "latex", "shape"}, "kind",
            "convention", "assumptions", "notes", "value"?, "derivativeValue"?, "check"?, "differential"?,
            "steps"?: [{"rule", "text", "latex", "note"?}], "code"?: {"numpy"?, "jax"?, "torch"?, "ts"?},

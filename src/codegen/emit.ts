@@ -3,7 +3,6 @@
 
 import { type Differentiated, derivativeAxes, isTensorValued, tensorPermutation } from "../api/differentiate.js";
 import { MatcalcError } from "../diagnostics/errors.js";
-import { FREE } from "../diff/tensor.js";
 import type { Node } from "../ir/node.js";
 import type { Dim, Prop, Shape } from "../shape/shape.js";
 import { VERSION } from "../version.js";
@@ -288,6 +287,7 @@ function opaqueName(t: Term, args: readonly Code[], names: Names): string {
 
 /** The index letters of the derivative's N-D axes in the answer's layout, e.g. "i, j, k, l" for df_ij/dX_kl. */
 function lhsAxes(d: Differentiated): string {
-  // the free indices are i, j, k, ... in numerator order: the function's axes, then each derivative's (diff/tensor.ts)
-  return tensorPermutation(d).map((a) => FREE[a]!).join(", ");
+  const form = d.result.index();
+  const letters = [...form.f, ...form.levels.flatMap((l) => l.idx)];
+  return tensorPermutation(d).map((a) => letters[a]!).join(", ");
 }

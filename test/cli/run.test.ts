@@ -188,6 +188,19 @@ describe("run", () => {
   });
 });
 
+describe("--matricize", () => {
+  it("code returns a tensor as an N-D array, or matricized with --matricize", async () => {
+    const nd = await cli(["diff", "A*X*B", "--wrt", "X", "--emit", "numpy"]);
+    const mat = await cli(["diff", "A*X*B", "--wrt", "X", "--emit", "numpy", "--matricize"]);
+    expect([nd.code, mat.code]).toEqual([0, 0]);
+    expect(nd.out).toContain("#   the derivative is returned as an array of shape (n, p, m, k), axes [i, j, l, q]");
+    expect(nd.out).toContain("derivative = np.transpose(np.reshape(derivative.T, (k, m, p, n)), (3, 2, 1, 0))");
+    expect(mat.out).toContain("#   the derivative is returned matricized: the n*p x k*m matrix the convention describes");
+    expect(mat.out).not.toContain("np.reshape");
+    expect(parseCommand(["diff", "x", "--matricize"])).toMatchObject({ kind: "diff", opts: { matricize: true } });
+  });
+});
+
 describe("internal errors", () => {
   it("print 'internal error: ...' and exit 70, with the stack only in debug mode", async () => {
     for (const debug of [false, true]) {
