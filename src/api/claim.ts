@@ -3,7 +3,8 @@
 
 import { MatcalcError, type Span } from "../diagnostics/errors.js";
 import type { Builder } from "../ir/builder.js";
-import { rebuildWith } from "../ir/construct.js";
+import { rebuildWith, substitute } from "../ir/construct.js";
+import { FRECHET_OF, type FrechetOp, MATRIX_FUNCTIONS, frechetParts, isFrechetOp } from "../ir/matrix-functions.js";
 import { type Node, topoOrder } from "../ir/node.js";
 import { randomValue } from "../numeric/check.js";
 import { type Env, type JsonValue, bindDims, evaluateNodes, toJson } from "../numeric/evaluate.js";
@@ -271,11 +272,44 @@ function constantFactor(points: readonly Point[]): number | null {
   return c;
 }
 
+/**
+ * The shortcut that treats matrices as commuting: the derivative with each Fréchet derivative L_f(X, E) written as
+ * f'(X)*E (or E*f'(X)), which holds only when E commutes with X (Higham, Functions of Matrices, Thm 3.8).
+ */
+function commutingShortcut(d: Differentiated, points: readonly Point[]): string | null {
+  const raw = d.result.raw;
+  if (!raw || d.order !== 1) return null;
+  const frechets = topoOrder([raw]).filter((n) => isFrechetOp(n.op));
+  if (frechets.length === 0) return null;
+  const b = d.compiled.b;
+  for (const side of ["left", "right"] as const) {
+    const map = new Map<number, Node>();
+    for (const n of frechets) {
+      const { x, p, e } = frechetParts(n);
+      const fx = MATRIX_FUNCTIONS[FRECHET_OF[n.op as FrechetOp]].derivative(b, x, p);
+      map.set(n.id, side === "left" ? b.mul(fx, e) : b.mul(e, fx));
+    }
+    const shortcut = substitute(b, raw, map);
+    const holds = points.every((pt) => relErr(pt.claim, evaluateNodes([shortcut], pt.env)[0]!) <= CLAIM_TOLERANCE);
+    if (!holds) continue;
+    const first = frechets[0]!;
+    const { x, e } = frechetParts(first);
+    const show = (n: Node) => render(d.compiled, n).text;
+    return (
+      `this takes ${show(x)} and ${show(e)} to commute: it writes ${show(first)} as ${show(map.get(first.id)!)}, ` +
+      `which holds only when ${show(e)} commutes with ${show(x)}`
+    );
+  }
+  return null;
+}
+
 function diagnose(d: Differentiated, points: readonly Point[]): string | null {
   for (const cand of CANDIDATES) {
     if (!cand.applies(d)) continue;
     if (points.every((p) => relErr(...cand.sides(p, d)) <= CLAIM_TOLERANCE)) return cand.name(d);
   }
+  const commuting = commutingShortcut(d, points);
+  if (commuting) return commuting;
   const c = constantFactor(points);
   if (c !== null && c !== 0 && c !== 1) {
     const round = Number(c.toPrecision(6));
