@@ -89,7 +89,8 @@ structure of the variables (symmetric, spd, ...): they agree when their largest 
 the tolerance the output states. If G is not the derivative, the output gives the derivative, the difference
 G - derivative simplified (so that a missing transpose or term can be read off), the convention G follows when
 it is a known one (the other layout, the unconstrained gradient of a symmetric variable, the Matrix Cookbook's
-2*G - diag(diag(G)), the opposite sign, a constant factor) and the values at which they differ most.
+2*G - diag(diag(G)), matrices taken to commute, the opposite sign, a constant factor) and the values at which
+they differ most.
 G is written in the input language and may use the program's definitions (sigma = ...; ...).
 
 Options:
