@@ -80,6 +80,21 @@ describe("the packed package", () => {
     expect(ok(sh("node", ["example.cjs"], consumer), "node example.cjs")).toBe(output);
   });
 
+  test("its types serve TypeScript users of both module systems", () => {
+    const body = 'const d = differentiate("x\'*A*x", { wrt: "x" });\nconst v: number = evaluate("x^2", { x: 3 }) as number;\nconsole.log(d.derivative.text, v);\n';
+    writeFileSync(join(consumer, "use.mts"), `import { differentiate, evaluate } from "matcalc";\n${body}`);
+    writeFileSync(join(consumer, "use.cts"), `import matcalc = require("matcalc");\nconst { differentiate, evaluate } = matcalc;\n${body}`);
+    // a type error, to show the types are live
+    writeFileSync(join(consumer, "bad.mts"), 'import { differentiate } from "matcalc";\ndifferentiate(1, { wrt: "x" });\n');
+    const tsc = join(ROOT, "node_modules", "typescript", "bin", "tsc");
+    const flags = ["--noEmit", "--strict", "--skipLibCheck", "--module", "nodenext", "--moduleResolution", "nodenext"];
+    const types = ["--types", "node", "--typeRoots", join(ROOT, "node_modules", "@types")];
+    const r = sh("node", [tsc, ...flags, ...types, "use.mts", "use.cts", "bad.mts"], consumer);
+    const errors = r.stdout.split("\n").filter((l) => / error TS\d+/.test(l));
+    expect(errors).toHaveLength(1);
+    expect(errors[0]).toMatch(/^bad\.mts\(2,15\): error TS2345: /);
+  }, 120_000);
+
   test("the matcalc command runs from the installed package", () => {
     const out = ok(sh(join(consumer, "node_modules", ".bin", "matcalc"), ["diff", "x'*A*x", "--wrt", "x"], consumer), "matcalc diff");
     expect(out).toContain("df/dx = (A + A')*x\n");
