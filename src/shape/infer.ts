@@ -4,7 +4,7 @@
 import { type Span, fail } from "../diagnostics/errors.js";
 import type { Expr, Program, Stmt, TypeWord } from "../syntax/ast.js";
 import { DimSolver, type DimT, DimVar, type TShape } from "./dims.js";
-import { FUNCTIONS, SYNONYMS, closestName } from "./functions.js";
+import { FUNCTIONS, closestName, unknownFunctionHint } from "./functions.js";
 import { type Dim, PROPS, type Prop, mulDims } from "./shape.js";
 
 export interface VarEntry {
@@ -118,7 +118,7 @@ export class Inferencer {
   }
 
   /** Shape and properties from the words of a declaration, e.g. `matrix(n, n) spd`. */
-  typeFromWords(words: readonly TypeWord[], span: Span): { shape: TShape; props: Prop[] } {
+  typeFromWords(words: readonly TypeWord[], span: Span, names: readonly string[] = []): { shape: TShape; props: Prop[] } {
     let shape: TShape | null = null;
     const props: Prop[] = [];
     const setShape = (s: TShape, w: TypeWord) => {
@@ -147,12 +147,15 @@ export class Inferencer {
         setShape([n, n], w);
         if (!props.includes(w.name as Prop)) props.push(w.name as Prop);
       } else {
-        const hint = closestName(w.name, [...KIND_WORDS, ...PROPS]);
-        fail(
-          "declaration",
-          `unknown type '${w.name}': expected scalar, vector, matrix, ${PROPS.join(", ")}${hint ? ` (did you mean '${hint}'?)` : ""}`,
-          w.span,
-        );
+        const close = closestName(w.name, [...KIND_WORDS, ...PROPS]);
+        // `A:X` reads as a declaration; some texts write the Frobenius product so
+        const n = names.length === 1 && words.length === 1 && w.args.length === 0 ? names[0] : undefined;
+        const hint = close
+          ? ` (did you mean '${close}'?)`
+          : n
+            ? ` (if ${n}:${w.name} is the Frobenius product, write sum(${n}.*${w.name}) or tr(${n}'*${w.name}))`
+            : "";
+        fail("declaration", `unknown type '${w.name}': expected scalar, vector, matrix, ${PROPS.join(", ")}${hint}`, w.span);
       }
     }
     if (!shape) fail("declaration", "a declaration needs a type, e.g. x: vector(n)", span);
@@ -193,7 +196,7 @@ export class Inferencer {
     const stmts = this.program.stmts;
     for (const s of stmts) {
       if (s.kind === "decl") {
-        const t = this.typeFromWords(s.type, s.span);
+        const t = this.typeFromWords(s.type, s.span, s.names.map((n) => n.name));
         for (const n of s.names) {
           this.declare(n.name, [t.shape[0], t.shape[1]], [...t.props], n.span);
         }
@@ -401,8 +404,8 @@ export class Inferencer {
   private call(e: Extract<Expr, { kind: "call" }>): TShape {
     const info = Object.hasOwn(FUNCTIONS, e.callee) ? FUNCTIONS[e.callee] : undefined;
     if (!info) {
-      const hint = Object.hasOwn(SYNONYMS, e.callee) ? SYNONYMS[e.callee] : closestName(e.callee, Object.keys(FUNCTIONS));
-      fail("unknown-function", `unknown function '${e.callee}'${hint ? ` (did you mean '${hint}'?)` : ""}`, e.calleeSpan);
+      const hint = unknownFunctionHint(e.callee);
+      fail("unknown-function", `unknown function '${e.callee}'${hint ? ` (${hint})` : ""}`, e.calleeSpan);
     }
     const n = e.args.length;
     if (n < info.minArgs || n > info.maxArgs) {

@@ -7,6 +7,9 @@ import { lineCol } from "../diagnostics/format.js";
 import type { BinaryOp, Expr, Program, Stmt, TypeWord } from "./ast.js";
 import { Lexer, type Token, type TokenKind } from "./lexer.js";
 
+/** The words that start a declaration's type: `f(x) : matrix` is a declaration gone wrong, not a Frobenius product. */
+const TYPE_WORDS: ReadonlySet<string> = new Set(["scalar", "vector", "matrix", "symmetric", "spd", "diagonal", "orthogonal"]);
+
 /** Longest accepted source, in UTF-16 units. */
 export const MAX_SOURCE_LENGTH = 1_000_000;
 /** Deepest accepted nesting of parentheses, calls, type arguments, unary signs and transposes. */
@@ -183,7 +186,10 @@ class Parser {
       } else if (tok.kind === "ident") {
         type.push(this.typeWord(this.advance()));
       } else {
-        this.failAt(tok, `unexpected ${describe(tok)} in declaration`);
+        // `A:X'` and `A:X*B` read as declarations; some texts write the Frobenius product so
+        const n = names.length === 1 && type.length === 1 && type[0]!.args.length === 0;
+        const hint = n ? " (for the Frobenius product A:B, write sum(A.*B) or tr(A'*B))" : "";
+        this.failAt(tok, `unexpected ${describe(tok)} in declaration${hint}`);
       }
     }
     return { kind: "decl", names, type, span: [names[0]!.span[0], type[type.length - 1]!.span[1]] };
@@ -229,10 +235,21 @@ class Parser {
 
   /** Reports what follows a complete statement when it is not `;`, a newline or the end of input. */
   private unexpectedAfterStatement(tok: Token, stmt: Stmt): never {
+    if (tok.kind === ":" && !TYPE_WORDS.has(this.peek(1).text)) this.frobenius(tok);
     if (tok.kind === "=" && stmt.kind === "expr") {
       this.failAt(tok, "unexpected '=': only a plain name can be defined");
     }
     this.failAt(tok, `unexpected ${describe(tok)}`);
+  }
+
+  /** `A:X` inside an expression: the Frobenius product of some texts, which is written sum(A.*X) or tr(A'*X). */
+  private frobenius(colon: Token): never {
+    const next = this.peek(1);
+    const l = this.prev?.kind === "ident" ? this.prev.text : null;
+    const r = next.kind === "ident" && this.peek(2).kind !== "(" ? next.text : null;
+    const what = l && r ? `${l}:${r}, the Frobenius product,` : "the Frobenius product A:B";
+    const [a, b] = l && r ? [l, r] : ["A", "B"];
+    fail("syntax", `':' is not an operator: ${what} is written sum(${a}.*${b}) or tr(${a}'*${b})`, colon.span);
   }
 
   // ---- expressions --------------------------------------------------------------------------------
@@ -401,6 +418,7 @@ class Parser {
       frame.args.push(e.expr);
       return null;
     }
+    if (tok.kind === ":" && !TYPE_WORDS.has(this.peek(1).text)) this.frobenius(tok);
     if (tok.kind !== ")") this.failAt(tok, `expected ')' to close '(' at ${this.where(open.span[0])}`);
     const close = this.advance();
     this.frames.pop();
