@@ -82,6 +82,21 @@ describe("evaluateDerivative", () => {
     expect(evaluateDerivative("A*x", { x, A }, { wrt: "x" }).derivative).toEqual(A);
   });
 
+  test("a matrix by a matrix is a 4-axis array, the function's axes first: J[i][j][k][l] = d(X*B)_ij/dX_kl = delta(i,k)*B(l,j)", () => {
+    const B = [
+      [1, 2],
+      [3, 4],
+      [5, 6],
+    ];
+    const X = [
+      [1, 0, 2],
+      [0, 1, -1],
+    ];
+    const J = evaluateDerivative("X*B", { X, B }, { wrt: "X" }).derivative;
+    const want = [0, 1].map((i) => [0, 1].map((j) => [0, 1].map((k) => [0, 1, 2].map((l) => (i === k ? B[l]![j]! : 0)))));
+    expect(J).toEqual(want);
+  });
+
   test("derivatives by a scalar given as a number, of any order", () => {
     expect(evaluateDerivative("x^3", { x: 2 }, { wrt: "x" })).toEqual({ value: 8, derivative: 12 });
     expect(evaluateDerivative("x^3", { x: 2 }, { wrt: "x", order: 3 })).toEqual({ value: 8, derivative: 6 });
