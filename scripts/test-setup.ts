@@ -94,7 +94,7 @@ export function plan(reqs: readonly Requirement[], { root, aptGet }: { root: boo
   const command = `sudo apt-get update && sudo apt-get install -y ${pkgs.join(" ")}`;
   const how = aptGet
     ? `Run:\n  ${command}\nthen npm test again.`
-    : `This machine has no apt-get. On Debian the command is:\n  ${command}\nElsewhere install the same: chromium at ${CHROMIUM}, and numpy, scipy and torch for python3 or /usr/bin/python3.`;
+    : `This machine has no apt-get. On Debian the command is:\n  ${command}\nElsewhere install numpy, scipy and torch for python3, and chromium at ${CHROMIUM} or set MATCALC_CHROMIUM to the browser's path.`;
   return { action: "fail", message: `${needs(reqs)}\n${how}` };
 }
 

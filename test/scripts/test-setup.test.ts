@@ -64,7 +64,7 @@ describe("what the set-up decides", () => {
         "npm test needs a python3 with torch for the generated PyTorch code's tests (test/codegen); it is missing.\n" +
         "This machine has no apt-get. On Debian the command is:\n" +
         "  sudo apt-get update && sudo apt-get install -y python3-numpy python3-scipy python3-torch\n" +
-        `Elsewhere install the same: chromium at ${CHROMIUM}, and numpy, scipy and torch for python3 or /usr/bin/python3.`,
+        `Elsewhere install numpy, scipy and torch for python3, and chromium at ${CHROMIUM} or set MATCALC_CHROMIUM to the browser's path.`,
     );
   });
 });
