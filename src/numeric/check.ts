@@ -168,7 +168,7 @@ export function check(input: CheckInput, opts: CheckOptions = {}): CheckReport {
     } catch (e) {
       if (e instanceof MatcalcError) {
         const domain = e.code === "domain" || e.code === "value";
-        return skipped(domain ? `the values given (or steps from them) leave the domain of ${e.message}` : `f cannot be evaluated: ${e.message}`);
+        return skipped(domain ? `the values given (or steps from them) leave the domain of ${e.message}` : `cannot evaluate f or its derivative: ${e.message}`);
       }
       throw e;
     }
@@ -194,7 +194,7 @@ export function check(input: CheckInput, opts: CheckOptions = {}): CheckReport {
           lastDomain = e.message;
           continue;
         }
-        if (e instanceof MatcalcError) return skipped(`f cannot be evaluated at random values: ${e.message}`);
+        if (e instanceof MatcalcError) return skipped(`cannot evaluate f or its derivative at random values: ${e.message}`);
         throw e;
       }
     }
