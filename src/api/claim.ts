@@ -34,7 +34,10 @@ export interface ClaimOptions {
 export interface ClaimReport {
   /** True when the claim equals the derivative at every random point, within the tolerance. */
   readonly agrees: boolean;
-  /** The largest relative difference max|C - D| / max(|C|, |D|) over the points. */
+  /**
+   * The largest relative difference max|C - D| / max(|C|, |D|) over the points (entrywise maxima); Infinity where the
+   * claim is not finite but the derivative is (null in JSON).
+   */
   readonly relativeError: number;
   readonly tolerance: number;
   /** The derivative, as matcalc writes it. */
@@ -157,6 +160,7 @@ function samplePoints(d: Differentiated, claim: ClaimFunction, nodes: readonly N
   }
   const points: Point[] = [];
   let lastDomain = "";
+  let inClaim = false;
   for (let k = 0; k < count; k++) {
     const sizes = new Map<string, number>();
     for (const name of dimNames) sizes.set(name, 3 + Math.floor(r() * 3));
@@ -166,12 +170,15 @@ function samplePoints(d: Differentiated, claim: ClaimFunction, nodes: readonly N
         const [rows, cols] = v.shape.map((x) => (typeof x === "number" ? x : sizes.get(x)!)) as [number, number];
         values.set(v.name, randomValue(rows, cols, v.props, r, mode));
       }
+      // whether the claim, not the derivative, was outside its domain (the last time one was)
+      inClaim = false;
       try {
         const dims = bindDims(vars, values);
         for (const [name, n] of sizes) if (!dims.has(name)) dims.set(name, n);
         const env: Env = { values, dims };
         const truth = truthValue(d, env);
         if (!M.allFinite(truth)) throw new MatcalcError("domain", "the derivative is not finite there");
+        inClaim = true;
         const value = claim(env);
         if (value.rows !== truth.rows || value.cols !== truth.cols) {
           throw new ClaimError("dimension", `the claim is ${value.rows} x ${value.cols}, but the derivative is ${truth.rows} x ${truth.cols}`);
@@ -186,6 +193,9 @@ function samplePoints(d: Differentiated, claim: ClaimFunction, nodes: readonly N
         throw e;
       }
     }
+  }
+  if (points.length === 0 && inClaim) {
+    throw new ClaimError("domain", `the claim cannot be evaluated at random values where the derivative can (${lastDomain})`);
   }
   if (points.length === 0) {
     throw new MatcalcError("domain", `no random values inside the domain of the function and the claim were found (${lastDomain})`);

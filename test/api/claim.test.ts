@@ -311,3 +311,11 @@ describe("matcalc's own answers, pasted back as claims", () => {
     expect(wrong.diagnosis).toBe("this is 1.001 times the derivative");
   });
 });
+
+describe("checkClaim: a claim outside its domain", () => {
+  it("is an error in the claim when it cannot be evaluated where the derivative can", () => {
+    const e = claimError("x'*A*x", "x", "inv(x*x')*x");
+    expect(e.code).toBe("domain");
+    expect(e.message).toMatch(/^the claim cannot be evaluated at random values where the derivative can \(/);
+  });
+});
