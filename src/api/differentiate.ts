@@ -73,7 +73,8 @@ export function differentiate(source: string, opts: DifferentiateOptions): Diffe
 export function differentiateCompiled(compiled: Compiled, opts: DifferentiateOptions): Differentiated {
   const v = wrtVariable(compiled, opts.wrt);
   const order = opts.order ?? 1;
-  const result = derive(compiled.b, compiled.f, v.node, { order, layout: opts.layout ?? "numerator" });
+  const names = new Set([...compiled.dims, ...compiled.vars.keys()]);
+  const result = derive(compiled.b, compiled.f, v.node, { order, layout: opts.layout ?? "numerator", names });
   return {
     compiled,
     result,

@@ -13,7 +13,8 @@ import { pullback } from "./adjoint.js";
 import { differential } from "./differential.js";
 import { jacobianOf } from "./jacobian.js";
 import {
-  FREE,
+  freeLetters,
+  namesIn,
   type Index,
   type IndexForm,
   type Level,
@@ -33,6 +34,8 @@ export type DerivativeForm = "matrix" | "kronecker" | "index";
 export interface DeriveOptions {
   readonly order?: number;
   readonly layout?: Layout;
+  /** Names no free index may take besides those in f (the program's sizes and variables). */
+  readonly names?: ReadonlySet<string>;
 }
 
 export interface DerivativeResult {
@@ -182,10 +185,12 @@ export function derive(b: Builder, f: Node, wrt: Node, opts: DeriveOptions = {})
     );
   }
   const notes = new Set<string>();
-  // Free indices i, j, k, ... are handed out to the function's axes, then to the variable's at each order.
+  // Free indices i, j, k, ... are handed out to the function's axes, then to the variable's at each order; no
+  // letter is the name of a size or of a variable (of f, or of the program: opts.names).
+  const letters = freeLetters(new Set([...namesIn([f, wrt]), ...(opts.names ?? [])]));
   let next = 0;
   const take = (shape: Shape): Slots => {
-    const pick = (d: Dim) => (d === 1 ? null : FREE[next++]);
+    const pick = (d: Dim) => (d === 1 ? null : letters[next++]);
     const r = pick(shape[0]);
     const c = pick(shape[1]);
     if (r === undefined || c === undefined) {

@@ -93,8 +93,33 @@ export function matricizedShape(t: IndexForm): Shape {
 
 /** Letters for summation indices, in order of use (free indices are i, j, k, l, m, n). */
 const SUMMATION = "pqrstuvwabcdefghoxyz";
-/** Free index letters, in order: the function's axes, then each level's. */
-export const FREE = "ijklmn";
+/** Letters for free indices, in order of preference: the function's axes, then each level's. */
+const FREE_LETTERS = "ijklmnpqrstuvwabcdefgh";
+/** At most this many free indices (a tensor of order 6). */
+const MAX_FREE = 6;
+/**
+ * The free letters when no name is in use. A derivative's own letters are those of its index form (IndexForm.f, then
+ * each level's idx): they skip the names of sizes and variables (freeLetters).
+ */
+export const FREE = FREE_LETTERS.slice(0, MAX_FREE);
+
+/**
+ * Names an index letter must not take, so that `X: matrix(m, k)` never stands next to `dX_kl`: the symbolic
+ * sizes of the nodes and the names of the variables in them.
+ */
+export function namesIn(nodes: readonly Node[]): Set<string> {
+  const out = new Set<string>();
+  for (const n of topoOrder(nodes)) {
+    for (const d of n.shape) if (typeof d === "string") out.add(d);
+    if (n.op === "var") out.add(n.name!);
+  }
+  return out;
+}
+
+/** Free index letters for a derivative, in order (i, j, k, ... less the names in use): the function's axes, then each level's. */
+export function freeLetters(taken: ReadonlySet<string>): string[] {
+  return [...FREE_LETTERS].filter((ch) => !taken.has(ch)).slice(0, MAX_FREE);
+}
 
 /** A term cap: index forms beyond this many terms are refused rather than printed. */
 const MAX_TERMS = 5000;
@@ -453,7 +478,10 @@ export function simplifyTerm(b: Builder, t0: RawTerm, free: readonly Index[]): T
     key(x) - key(y) || isDelta(x) - isDelta(y) || b.order.compare(x.node, y.node) || compareTensors(b, x, y);
   fs.sort(byStructure);
   const names = new Map<Index, Index>();
-  const pool = [...SUMMATION].filter((ch) => !free.includes(ch));
+  // Summation letters avoid the free ones and the names in the term (its sizes and variables), decided from the
+  // simplified term itself, so that the text parsed back names them the same.
+  const taken = namesIn([...fs.flatMap((f) => (f.frechet?.p ? [f.node, f.frechet.p] : [f.node])), ...scalars]);
+  const pool = [...SUMMATION].filter((ch) => !free.includes(ch) && !taken.has(ch));
   for (const f of fs) {
     for (const s of f.slots) {
       if (s === null || isFree(s) || names.has(s)) continue;

@@ -27,9 +27,9 @@ const ROWS: readonly Row[] = [
   ["p: scalar\nX: spd(n)\nX^p", "X", 1, "index", "df_ij/dX_kl = 1/2*Dpowm(X, p)_ijkl + 1/2*Dpowm(X, p)_ijlk"],
   ["X: symmetric(n)\nexpm(X)", "X", 1, "index", "df_ij/dX_kl = 1/2*Dexpm(X)_ijkl + 1/2*Dexpm(X)_ijlk"],
   // compositions: the direction's own index form is read recursively
-  ["A*expm(X)*B", "X", 1, "index", "df_ij/dX_kl = A_ip*B_qj*Dexpm(X)_pqkl"],
+  ["A*expm(X)*B", "X", 1, "index", "df_ij/dX_lp = A_iq*B_rj*Dexpm(X)_qrlp"],
   ["expm(X).*Y", "X", 1, "index", "df_ij/dX_kl = Dexpm(X)_ijkl*Y_ij"],
-  ["expm(A*X*B)", "X", 1, "index", "df_ij/dX_kl = Dexpm(A*X*B)_ijpq*A_pk*B_lq"],
+  ["expm(A*X*B)", "X", 1, "index", "df_ij/dX_lp = Dexpm(A*X*B)_ijqr*A_ql*B_pr"],
   ["expm(X)*X", "X", 1, "index", "df_ij/dX_kl = Dexpm(X)_ipkl*X_pj + expm(X)_ik*delta(j,l)"],
   ["logm(X)*X", "X", 1, "index", "df_ij/dX_kl = Dlogm(X)_ipkl*X_pj + logm(X)_ik*delta(j,l)"],
   [
@@ -44,7 +44,7 @@ const ROWS: readonly Row[] = [
   // L_f(X, E)' = L_f(X', E'): the tensor at X rather than X'
   ["expm(X')", "X", 1, "index", "df_ij/dX_kl = Dexpm(X)_jikl"],
   ["diag(expm(X))", "X", 1, "index", "df_i/dX_jk = Dexpm(X)_iijk"],
-  ["sum(expm(X))*B", "X", 1, "index", "df_ij/dX_kl = B_ij*Dexpm(X)_pqkl"],
+  ["sum(expm(X))*B", "X", 1, "index", "df_ij/dX_lp = B_ij*Dexpm(X)_qrlp"],
   // the variable inside the direction only
   ["dexpm(A, X*B)", "X", 1, "index", "df_ij/dX_kl = Dexpm(A)_ijkp*B_lp"],
   // vector variables
@@ -61,7 +61,7 @@ const ROWS: readonly Row[] = [
   ["tr(A*logm(X))", "X", 2, "index", "d2f/dX_ij dX_kl = D2logm(X)_jiklpq*A_pq"],
   ["tr(A*sqrtm(X))", "X", 2, "index", "d2f/dX_ij dX_kl = D2sqrtm(X)_jiklpq*A_pq"],
   ["tr(A*X^0.3)", "X", 2, "index", "d2f/dX_ij dX_kl = D2powm(X, 0.3)_jiklpq*A_pq"],
-  ["tr(C*expm(A*X*B))", "X", 2, "index", "d2f/dX_ij dX_kl = A_pi*B_jq*A_rk*B_ls*C_tu*D2expm(A*X*B)_qprstu"],
+  ["tr(C*expm(A*X*B))", "X", 2, "index", "d2f/dX_ij dX_lp = A_qi*B_jr*A_sl*B_pt*C_uv*D2expm(A*X*B)_rqstuv"],
   [
     "tr(expm(X)*A*expm(X))",
     "X",
@@ -90,7 +90,7 @@ const ROWS: readonly Row[] = [
     "X",
     2,
     "index",
-    "d2f/dX_ij dX_kl = 1/4*D2powm(X, p)_ijklpq*(A + A')_pq + 1/4*D2powm(X, p)_ijlkpq*(A + A')_pq",
+    "d2f/dX_ij dX_kl = 1/4*D2powm(X, p)_ijklqr*(A + A')_qr + 1/4*D2powm(X, p)_ijlkqr*(A + A')_qr",
   ],
   [
     "X: symmetric(n)\ntr(A*expm(X))",
@@ -139,14 +139,18 @@ describe("index notation through Fréchet derivatives", () => {
     const lhs = "\\frac{\\partial f_{ij}}{\\partial X_{kl}} = ";
     const latex = (src: string) => renderIndex(differentiate(src, { wrt: "X" })).latex;
     expect(latex("expm(X)")).toBe(`${lhs}\\left[L_{\\exp}\\left(X\\right)\\right]_{ijkl}`);
-    expect(latex("A*logm(X)*B")).toBe(`${lhs}A_{ip} B_{qj} \\left[L_{\\log}\\left(X\\right)\\right]_{pqkl}`);
+    // A: m x n and B: n x k, so X's indices are l and p (no index letter names a size)
+    expect(latex("A*logm(X)*B")).toBe(
+      "\\frac{\\partial f_{ij}}{\\partial X_{lp}} = A_{iq} B_{rj} \\left[L_{\\log}\\left(X\\right)\\right]_{qrlp}",
+    );
     expect(latex("sqrtm(X)")).toBe(`${lhs}\\left[L_{\\sqrt{\\cdot}}\\left(X\\right)\\right]_{ijkl}`);
     expect(latex("X^0.3")).toBe(`${lhs}\\left[L_{(\\cdot)^{0.3}}\\left(X\\right)\\right]_{ijkl}`);
     expect(latex("expm(A*X)")).toBe(`${lhs}\\left[L_{\\exp}\\left(A X\\right)\\right]_{ijpl} A_{pk}`);
     // the second Fréchet derivative: [L^{(2)}_f(X)]_{ijklmn}, after L^{(2)}_f(X, E, F)
     expect(latex("dexpm(X, B)")).toBe(`${lhs}\\left[L^{(2)}_{\\exp}\\left(X\\right)\\right]_{ijklpq} B_{pq}`);
     expect(latex("dsqrtm(X, B)")).toBe(`${lhs}\\left[L^{(2)}_{\\sqrt{\\cdot}}\\left(X\\right)\\right]_{ijklpq} B_{pq}`);
-    expect(latex("p: scalar\ndpowm(X, p, B)")).toBe(`${lhs}\\left[L^{(2)}_{(\\cdot)^{p}}\\left(X\\right)\\right]_{ijklpq} B_{pq}`);
+    // no summation index is named p when p is the exponent
+    expect(latex("p: scalar\ndpowm(X, p, B)")).toBe(`${lhs}\\left[L^{(2)}_{(\\cdot)^{p}}\\left(X\\right)\\right]_{ijklqr} B_{qr}`);
     const hessian = renderIndex(differentiate("tr(A*logm(X))", { wrt: "X", order: 2 })).latex;
     expect(hessian).toBe(
       "\\frac{\\partial^{2} f}{\\partial X_{ij}\\,\\partial X_{kl}} = \\left[L^{(2)}_{\\log}\\left(X\\right)\\right]_{jiklpq} A_{pq}",
@@ -216,9 +220,10 @@ describe("index notation through Fréchet derivatives", () => {
       for (const X of [general, M.symmetrize(general)]) {
         const at = `${fn} at ${X === general ? "a general" : "a symmetric"} X`;
         const L2 = direct(`d2${fn}(${args}, E, F)`, X);
-        // the Jacobian of L_f(X, F) by X, df_ij/dX_kl = D2_f(X)_ijklpq*F_pq, times vec(E)
+        // the Jacobian of L_f(X, F) by X, df_ij/dX_kl = D2_f(X)_ijklpq*F_pq, times vec(E) (summing over q and r
+        // where p is the exponent)
         const d = differentiate(`F: matrix(n)\np: scalar\nd${fn}(${args}, F)`, { wrt: "X" });
-        expect(d.derivative.text).toMatch(/^df_ij\/dX_kl = D2\w+\(X(, p)?\)_ijklpq\*F_pq$/);
+        expect(d.derivative.text).toMatch(/^df_ij\/dX_kl = D2\w+(\(X\)_ijklpq\*F_pq|\(X, p\)_ijklqr\*F_qr)$/);
         const J = evaluateIndexForm(d.result.index(), env(X));
         expect(M.maxAbs(M.sub(M.matmul(J, vec(values.get("E")!)), vec(L2))), at).toBeLessThan(1e-10);
         // the Hessian of tr(G*f(X)): vec(E)'*H*vec(F) = tr(G*L2_f(X, E, F))

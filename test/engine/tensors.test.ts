@@ -9,6 +9,7 @@ import { evaluateIndexForm } from "../../src/numeric/tensor-eval.js";
 import { indexText, parseIndexText } from "../../src/print/index-notation.js";
 import katex from "katex";
 import { compileIn, expectTensorRow } from "./expect-identity.js";
+import { IDENTITIES } from "./identities.js";
 import { TENSORS } from "./tensor-table.js";
 
 /** The declarations of every variable of d, to compile text with (answers parse back to the same nodes). */
@@ -49,7 +50,7 @@ describe("layouts, shapes and conventions", () => {
   test("denominator layout transposes the matricized Jacobian: kron(B', A)' = kron(B, A')", () => {
     const d = differentiate("A*X*B", { wrt: "X", layout: "denominator" });
     expect(d.derivative.text).toBe("kron(B, A')");
-    expect(d.convention).toMatch(/^denominator layout: the tensor df_ij\/dX_kl/);
+    expect(d.convention).toMatch(/^denominator layout: the tensor df_ij\/dX_lq/);
     expect(checkDerivative(d, { seed: 3 }).status).toBe("PASS");
     const e = differentiate("X'*X", { wrt: "X", layout: "denominator" });
     expect(e.result.form).toBe("index");
@@ -60,9 +61,10 @@ describe("layouts, shapes and conventions", () => {
     const d = differentiate("A*X*B", { wrt: "X" });
     expect(d.result.axes).toEqual(["n", "p", "m", "k"]);
     expect(d.result.shape).toEqual(["n*p", "k*m"]);
+    // X is m x k: its indices are l and q, no index letter is the name of a size
     expect(d.convention).toBe(
-      "numerator layout: the tensor df_ij/dX_kl (output axes first, then the axes of the variable), " +
-        "as the matrix with rows (i,j) and columns (k,l), first index fastest: dvec(f)/dvec(X)",
+      "numerator layout: the tensor df_ij/dX_lq (output axes first, then the axes of the variable), " +
+        "as the matrix with rows (i,j) and columns (l,q), first index fastest: dvec(f)/dvec(X)",
     );
     const h = differentiate("logdet(X)", { wrt: "X", order: 2 });
     expect(h.kind).toBe("hessian");
@@ -93,6 +95,32 @@ describe("layouts, shapes and conventions", () => {
 });
 
 describe("index form of every derivative", () => {
+  test("no index letter is the name of a size or a variable of the program, and the text parses back", () => {
+    const programs: (readonly [string, string, number])[] = [
+      ...TENSORS.map(([expr, wrt, order]) => [expr, wrt, order] as const),
+      ...IDENTITIES.map(([expr, wrt, order]) => [expr, wrt, order] as const),
+      ["X: matrix(m, k)\nA*X*B", "X", 1],
+      ["X: matrix(i, j)\nA*X*B", "X", 1],
+      ["p: scalar\nq: scalar\nX: matrix(l, n)\nsum(A*X*B)*p*q*C", "X", 1],
+      ["X: spd(n)\np: scalar\ntr(A*X^p)", "X", 2],
+      ["k: vector(m)\nx: vector(n)\nw'*x*sum(k) + x'*A*x", "x", 2],
+    ];
+    let checked = 0;
+    for (const [expr, wrt, order] of programs) {
+      const d = differentiate(expr, { wrt, order });
+      const c = d.compiled;
+      const text = renderIndex(d).text;
+      const letters = new Set<string>();
+      for (const m of text.matchAll(/_([a-z]+)\b/g)) for (const ch of m[1]!) letters.add(ch);
+      for (const m of text.matchAll(/delta\(([a-z]),([a-z])\)/g)) letters.add(m[1]!).add(m[2]!);
+      const clash = [...letters].filter((x) => c.dims.has(x) || c.vars.has(x));
+      expect(clash, `${expr}: ${text}`).toEqual([]);
+      expect(indexText(parseIndexText(c.b, text, compileIn(d), c.f.shape)), expr).toBe(text);
+      checked += letters.size > 0 ? 1 : 0;
+    }
+    expect(checked).toBeGreaterThan(100);
+  });
+
   test.each([
     ["tr(A*X)", "X", 1, "df/dX_ij = A_ji"],
     ["x'*A*x", "x", 1, "df/dx_i = (A*x)_i + (A'*x)_i"],
@@ -110,7 +138,7 @@ describe("index form of every derivative", () => {
 
   test("LaTeX of the index form renders with KaTeX", () => {
     const cases = [
-      ["A*X*B", "X", 1, "\\frac{\\partial f_{ij}}{\\partial X_{kl}} = A_{ik} B_{lj}"],
+      ["A*X*B", "X", 1, "\\frac{\\partial f_{ij}}{\\partial X_{lq}} = A_{il} B_{qj}"],
       ["logdet(X)", "X", 2, "\\frac{\\partial^{2} f}{\\partial X_{ij}\\,\\partial X_{kl}} = -\\left(X^{-1}\\right)_{li} \\left(X^{-1}\\right)_{jk}"],
       ["X'", "X", 1, "\\frac{\\partial f_{ij}}{\\partial X_{kl}} = \\delta_{il} \\delta_{jk}"],
       ["X: symmetric(n)\nlogdet(X)", "X", 2, null],
@@ -170,7 +198,7 @@ describe("JSON API", () => {
     if (!r.ok) return;
     expect(r.derivative.text).toBe("kron(B', A)");
     expect(r.derivative.shape).toEqual(["n*p", "k*m"]);
-    expect(r.index).toEqual({ text: "df_ij/dX_kl = A_ik*B_lj", latex: "\\frac{\\partial f_{ij}}{\\partial X_{kl}} = A_{ik} B_{lj}" });
+    expect(r.index).toEqual({ text: "df_ij/dX_lq = A_il*B_qj", latex: "\\frac{\\partial f_{ij}}{\\partial X_{lq}} = A_{il} B_{qj}" });
     expect(r.check?.status).toBe("PASS");
     // d(A*X*B)_ij/dX_kl = A_ik*B_lj: a 2 x 2 x 3 x 4 array, as jax.jacobian returns
     const want = [0, 1].map((i) => [0, 1].map((j) => [0, 1, 2].map((k) => [0, 1, 2, 3].map((l) => A[i]![k]! * B[l]![j]!))));
