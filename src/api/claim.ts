@@ -11,12 +11,12 @@ import { type Env, type JsonValue, bindDims, evaluateNodes, toJson } from "../nu
 import * as M from "../numeric/matrix.js";
 import type { Mat } from "../numeric/matrix.js";
 import { rng } from "../numeric/random.js";
+import { evaluateIndexForm } from "../numeric/tensor-eval.js";
 import type { ExternalVar } from "../shape/infer.js";
 import { type Shape, describeShape, isScalarShape, sameShape } from "../shape/shape.js";
 import { factorSums } from "../simplify/factor.js";
 import { parse } from "../syntax/parser.js";
 import { type Compiled, compile } from "./compile.js";
-import { evaluateIndexForm } from "../numeric/tensor-eval.js";
 import { type Differentiated, render } from "./differentiate.js";
 
 /** An error in the claim's text: its span indexes into the claim, not into the program. */
@@ -198,7 +198,7 @@ function samplePoints(d: Differentiated, claim: ClaimFunction, nodes: readonly N
     throw new ClaimError("domain", `the claim cannot be evaluated at random values where the derivative can (${lastDomain})`);
   }
   if (points.length === 0) {
-    throw new MatcalcError("domain", `no random values inside the domain of the function and the claim were found (${lastDomain})`);
+    throw new MatcalcError("domain", `no random values inside the domain of the derivative were found (${lastDomain})`);
   }
   return points;
 }
