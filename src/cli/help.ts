@@ -69,7 +69,8 @@ Options:
                        report: Python evaluate(**values) -> (value, derivative), or TypeScript
                        evaluate(values) -> { value, derivative } (a "code" object with --format json);
                        a tensor derivative is an N-D array: the function's axes, then the variable's,
-                       J[i,j,k,l] = df_ij/dX_kl (the variable's axes first with --layout denominator)
+                       J[i,j,k,l] = df_ij/dX_kl (the variable's axes first with --layout denominator);
+                       run as a script (python3 f.py, npx tsx f.ts), a module checks itself on random values
   --matricize          code returns tensors as the matricized matrix dvec(f)/dvec(X) the answer's text
                        describes (e.g. kron(B', A)), not as N-D arrays
   -h, --help           this text

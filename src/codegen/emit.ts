@@ -7,6 +7,7 @@ import type { Node } from "../ir/node.js";
 import type { Dim, Prop, Shape } from "../shape/shape.js";
 import { VERSION } from "../version.js";
 import { type Kind, type LOp, OPAQUE, type Term, kindOf, termOrder } from "./lir.js";
+import { type DemoInfo, demoInfo } from "./demo.js";
 import { planIndexForm } from "./index-form.js";
 import { type Plan, planProgram } from "./plan.js";
 
@@ -61,6 +62,8 @@ export interface ModuleInfo {
    * .transpose(axes) in row-major order (`tensorReshape`), whose axes are those of the JSON contract.
    */
   readonly tensor: TensorOut | null;
+  /** What the module does when run as a script: random values, the value, the derivative's shape and a check. */
+  readonly demo: DemoInfo;
   readonly helpers: ReadonlySet<string>;
   readonly modules: ReadonlySet<string>;
 }
@@ -274,6 +277,7 @@ export function emitModule(d: Differentiated, target: string, spec: TargetSpec, 
     value: { name: valueName, shape: valueRoot.shape, kind: kindOf(valueRoot.shape) },
     derivative: { name: derivName, shape: derivRoot.shape, kind: kindOf(derivRoot.shape) },
     tensor,
+    demo: demoInfo(d, opts),
     helpers,
     modules,
   });

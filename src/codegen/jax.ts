@@ -253,6 +253,7 @@ export const JAX: TargetSpec = {
         "  symmetric and spd arguments are read by eigh / cho_factor; logm and sqrtm of others use jnp.linalg.eig (CPU)",
       ],
       helpers: HELPERS,
+      demo: { array: "lambda x: jnp.array(x, dtype=jnp.float64)", prelude: ['jax.config.update("jax_enable_x64", True)'] },
       tensor: py.arrayTensor("jnp"),
     }),
 };

@@ -224,6 +224,7 @@ export const NUMPY: TargetSpec = {
       imports: ["import numpy as np"],
       conventions: ["  imports numpy and scipy only; symmetric and spd arguments are read by eigh / cho_factor"],
       helpers: HELPERS,
+      demo: { array: "lambda x: np.array(x, dtype=float)" },
       tensor: py.arrayTensor("np"),
     }),
 };

@@ -4,6 +4,7 @@
 import { InternalError, MatcalcError } from "../diagnostics/errors.js";
 import { asFraction } from "../print/printer.js";
 import { isScalarShape } from "../shape/shape.js";
+import { pythonDemo } from "./demo.js";
 import { type Code, type EmitContext, type ModuleInfo, type Rule, type TensorOut, frechetDirection } from "./emit.js";
 import type { LOp, Term } from "./lir.js";
 
@@ -242,6 +243,8 @@ export interface PythonModuleStyle {
   readonly helpers: Readonly<Record<string, { readonly code: string; readonly deps?: readonly string[]; readonly modules?: readonly string[] }>>;
   /** The N-D array of a matricized derivative (ModuleInfo.tensor): "(D.T).reshape(...)" and an axis permutation. */
   readonly tensor: (name: string, t: TensorOut) => string;
+  /** The demo's input maker (`lambda x: np.array(x, dtype=float)`) and lines run before it (run as a script). */
+  readonly demo: { readonly array: string; readonly prelude?: readonly string[] };
   /** Lines run after the inputs are read (e.g. torch's dtype and device), given the module info. */
   readonly prologue?: (m: ModuleInfo) => string[];
 }
@@ -287,6 +290,7 @@ export function pythonModule(m: ModuleInfo, style: PythonModuleStyle): string {
   lines.push(`    return ${m.value.name}, ${m.derivative.name}`);
   const ordered = Object.keys(style.helpers).filter((h) => helpers.has(h));
   for (const h of ordered) lines.push("", "", style.helpers[h]!.code.trim());
+  lines.push(...pythonDemo(m.demo, style.demo.array, style.demo.prelude));
   return `${lines.join("\n")}\n`;
 }
 

@@ -304,6 +304,7 @@ export const TORCH: TargetSpec = {
         "  symmetric and spd arguments are read by eigh / cholesky; logm and sqrtm of others go through eig",
       ],
       helpers: HELPERS,
+      demo: { array: "lambda x: torch.tensor(x, dtype=torch.float64)" },
       tensor: (name, t) => `${t.transposed ? name : `${name}.T`}.reshape(${t.reversed.join(", ")}).permute(${t.axes.join(", ")})`,
       prologue: (mi) => {
         if (!mi.modules.has("@like")) return [];

@@ -5,6 +5,7 @@ import { asFraction } from "../print/printer.js";
 import type { ElementwiseName } from "../ir/elementwise.js";
 import { isScalarShape } from "../shape/shape.js";
 import { MatcalcError } from "../diagnostics/errors.js";
+import { tsDemo } from "./demo.js";
 import { type Code, type EmitContext, type ModuleInfo, type Rule, type TargetSpec, frechetDirection } from "./emit.js";
 import type { LOp, Term } from "./lir.js";
 import { TS_HELPERS } from "./ts-runtime.js";
@@ -294,6 +295,7 @@ function tsModule(m: ModuleInfo): string {
   for (const b of body) lines.push(`  ${b}`);
   lines.push("}");
   for (const h of Object.keys(TS_HELPERS)) if (used.has(h)) lines.push(TS_HELPERS[h]!.code.trimEnd());
+  lines.push(...tsDemo(m.demo));
   return `${lines.join("\n")}\n`;
 }
 
