@@ -61,42 +61,42 @@ function checkValues(values: unknown): Values {
   return values as Values;
 }
 
-/** Number of axes of a plain value: 0, 1 or 2; null when it is none of these (fromJson names the fault later). */
-function rank(v: unknown): number | null {
-  if (typeof v === "number") return 0;
+/** The sizes of a plain value's axes: [] for a number, [n] for a flat array, [rows, columns] for rows; null otherwise. */
+function sizes(v: unknown): number[] | null {
+  if (typeof v === "number") return [];
   if (!Array.isArray(v) || v.length === 0) return null;
-  if (v.every((x) => typeof x === "number")) return 1;
-  return v.every((x) => Array.isArray(x)) ? 2 : null;
+  if (v.every((x) => typeof x === "number")) return [v.length];
+  const first: unknown = v[0];
+  return v.every((x) => Array.isArray(x)) && Array.isArray(first) && first.length > 0 ? [v.length, first.length] : null;
 }
 
-function shapeRank(s: Shape): number {
+function rankOf(s: Shape): number {
   return s[0] === 1 && s[1] === 1 ? 0 : s[1] === 1 ? 1 : 2;
 }
 
 /**
  * The declarations to compile with: `vars`, plus each variable the program does not declare whose value is of
- * another kind than its inferred one, declared by its value: [] for a number, [d] for a flat array, [d1, d2] for rows
- * (fresh dimension names, bound by the values like any other).
+ * another kind than its inferred one, declared with the value's sizes. Declaring one can change what is inferred for
+ * another (x*y makes y a scalar, but a vector once x is one), so this repeats until nothing changes: each round
+ * declares at least one more variable. A value that is none of the three kinds is left to the value check.
  */
 function declarations(
   expr: string,
   values: Values,
   vars: Readonly<Record<string, ExternalVar>>,
 ): Readonly<Record<string, ExternalVar>> {
-  const c = compile(expr, { vars });
-  const used = new Set<string>([...c.dims, ...c.vars.keys(), ...c.defs.map((d) => d.name)]);
-  let k = 0;
-  const fresh = (): string => {
-    while (used.has(`d${++k}`));
-    return `d${k}`;
-  };
-  const byValue: Record<string, ExternalVar> = {};
-  for (const v of c.vars.values()) {
-    const r = rank(values[v.name]);
-    if (v.origin !== "inferred" || r === null || r === shapeRank(v.shape)) continue;
-    // A row vector (matrix(1, n)) accepts a flat array too.
-    if (r === 1 && v.shape[0] === 1) continue;
-    byValue[v.name] = { shape: r === 0 ? [] : r === 1 ? [fresh()] : [fresh(), fresh()] };
+  let decls: Record<string, ExternalVar> = { ...vars };
+  for (;;) {
+    const c = compile(expr, { vars: decls });
+    const byValue: Record<string, ExternalVar> = {};
+    for (const v of c.vars.values()) {
+      const s = sizes(values[v.name]);
+      if (v.origin !== "inferred" || s === null || s.length === rankOf(v.shape)) continue;
+      // A row vector (matrix(1, n)) accepts a flat array too.
+      if (s.length === 1 && v.shape[0] === 1 && v.shape[1] !== 1) continue;
+      byValue[v.name] = { shape: s };
+    }
+    if (Object.keys(byValue).length === 0) return decls;
+    decls = { ...decls, ...byValue };
   }
-  return { ...vars, ...byValue };
 }

@@ -41,6 +41,13 @@ describe("evaluate", () => {
     expect(evaluate("a*x", { a: A, x })).toEqual(matvec(A, x).map((v) => expect.closeTo(v, 12)));
     // a one-entry flat array is still a vector
     expect(evaluate("2*x", { x: [4] })).toEqual([8]);
+    // both given numbers: a scalar product, although x alone would be a vector and so would y once x is a scalar
+    expect(evaluate("x*y", { x: 2, y: 3 })).toBe(6);
+    // an outer product of a vector and a row, both named as scalars would be
+    expect(evaluate("a*b", { a: [1, 2], b: [[3, 4, 5]] })).toEqual([
+      [3, 4, 5],
+      [6, 8, 10],
+    ]);
   });
 
   test("declarations in the program and in vars hold", () => {
