@@ -91,17 +91,12 @@ export function matricizedShape(t: IndexForm): Shape {
   return [prod(rows), prod(cols)];
 }
 
-/** Letters for summation indices, in order of use (free indices are i, j, k, l, m, n). */
+/** Letters for summation indices, in order of use (less the free ones and the names in the term). */
 const SUMMATION = "pqrstuvwabcdefghoxyz";
 /** Letters for free indices, in order of preference: the function's axes, then each level's. */
 const FREE_LETTERS = "ijklmnpqrstuvwabcdefgh";
 /** At most this many free indices (a tensor of order 6). */
 const MAX_FREE = 6;
-/**
- * The free letters when no name is in use. A derivative's own letters are those of its index form (IndexForm.f, then
- * each level's idx): they skip the names of sizes and variables (freeLetters).
- */
-export const FREE = FREE_LETTERS.slice(0, MAX_FREE);
 
 /**
  * Names an index letter must not take, so that `X: matrix(m, k)` never stands next to `dX_kl`: the symbolic
@@ -486,7 +481,7 @@ export function simplifyTerm(b: Builder, t0: RawTerm, free: readonly Index[]): T
     for (const s of f.slots) {
       if (s === null || isFree(s) || names.has(s)) continue;
       const nm = pool[names.size];
-      if (nm === undefined) unsupported("the index form needs more than 20 summation indices");
+      if (nm === undefined) unsupported(`the index form needs more than ${pool.length} summation indices`);
       names.set(s, nm);
     }
   }
