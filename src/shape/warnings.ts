@@ -42,13 +42,30 @@ export function shapeWarnings(
   if (f[0] === 1 && f[1] === 1) return [];
   const fKind = kindOf(f);
   const out: Warning[] = [];
-  // A guessed kind decides f's kind when declaring the variable a scalar would make f a scalar.
+  // f's outermost sum, when it mixes scalar terms with others, says f was probably meant to be a scalar.
+  let body = typed.body;
+  // f = r'*r + ...; f: the outermost sum is the definition's
+  for (let k = 0; k < typed.defs.length && body.kind === "ident"; k++) {
+    const name = body.name;
+    const def = typed.defs.find((d) => d.name === name);
+    if (!def) break;
+    body = def.expr;
+  }
+  const terms = sumTerms(body);
+  const scalars = terms.filter((t) => isScalar(shapeOf(t.e)));
+  const rest = terms.filter((t) => !isScalar(shapeOf(t.e)));
+  const mixed = scalars.length > 0 && rest.length > 0;
+  // A guessed kind decides f's kind when declaring the variable a scalar would make f a scalar. Without a mixed
+  // sum, only guessed vectors are suspects (lambda*w'*w; an uppercase name is a matrix on purpose, as in
+  // expm(t*A)), and only beside another vector or matrix that f reduces to scalars (exp(x), x*(x'*x) and
+  // exp(t)*x are vector functions on purpose).
+  const nonScalar = [...typed.vars.values()].filter((v) => !isScalar(v.shape.map(resolve)));
   const candidates = [...typed.vars.values()]
-    .filter((v) => v.origin === "inferred" && guessedNonScalar(v.name))
-    .filter((v) => !Object.hasOwn(external, v.name))
+    .filter((v) => v.origin === "inferred" && guessedNonScalar(v.name) && !Object.hasOwn(external, v.name))
+    .filter((v) => mixed || (v.name[0]! >= "h" && v.name[0]! <= "z" && nonScalar.some((u) => u !== v)))
     .filter((v) => {
       const s = v.shape.map(resolve);
-      return !(s[0] === 1 && s[1] === 1) && s.some((d) => d !== 1 && f.includes(d));
+      return !isScalar(s) && s.some((d) => d !== 1 && f.includes(d));
     })
     .sort((a, b) => (a.span?.[0] ?? -1) - (b.span?.[0] ?? -1))
     .slice(0, MAX_TRIES);
@@ -64,10 +81,7 @@ export function shapeWarnings(
   }
   if (out.length > 0) return out;
   // A scalar term of f's outermost sum, added to every entry of the others.
-  const terms = sumTerms(typed.body);
-  const scalars = terms.filter((t) => isScalar(shapeOf(t.e)));
-  const rest = terms.filter((t) => !isScalar(shapeOf(t.e)));
-  if (scalars.length > 0 && rest.length > 0) {
+  if (mixed) {
     const src = (e: Expr) => snippet(program.source, e.span);
     const s = scalars[0]!;
     const r = rest[0]!;

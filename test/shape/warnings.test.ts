@@ -19,6 +19,16 @@ describe("shape warnings", () => {
       "X: matrix(n, m)\n-X - 2*tr(X'*X) + 1",
       [{ code: "broadcast", message: "the scalar 2*tr(X'*X) (and 1 more scalar term) is subtracted from every entry of X (a matrix), which makes f a matrix; if f should be a scalar, every term must be one" }],
     ],
+    // a guessed vector scaling a scalar built from other vectors; a definition as the function
+    ["lambda*w'*w", [{ code: "guessed-kind", message: LAMBDA }]],
+    ["r = x'*x + y\nr", [{ code: "guessed-kind", message: "y was taken as a vector from its first letter, which makes f a vector; declare `y: scalar` if it is one" }]],
+    // no warning: functions that are vectors or matrices on purpose
+    ["inv(X)", []],
+    ["X*X'", []],
+    ["exp(x)", []],
+    ["x*(x'*x)", []],
+    ["t: scalar\nexpm(t*A)", []],
+    ["t: scalar\nexp(t)*x", []],
     // no warning: f is a scalar, or the guess does not decide its kind
     ["lambda: scalar\nnorm2(X*w - y)^2 + lambda*w'*w", []],
     ["A*x - b", []],
