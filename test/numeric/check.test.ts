@@ -4,7 +4,8 @@
 import { describe, expect, it } from "vitest";
 import { checkDerivative, differentiate } from "../../src/api/differentiate.js";
 import { handleRequest, type SuccessResponse } from "../../src/api/request.js";
-import { fromRows } from "../../src/numeric/matrix.js";
+import { check } from "../../src/numeric/check.js";
+import { fromRows, scalar } from "../../src/numeric/matrix.js";
 
 const ok = (r: ReturnType<typeof handleRequest>): SuccessResponse => {
   if (!r.ok) throw new Error(`expected success, got ${JSON.stringify(r.error)}`);
@@ -42,6 +43,21 @@ describe("check", () => {
     expect(r.status).toBe("PASS");
     expect(r.sizes).toEqual({ n: 2 });
     expect(r.message).toMatch(/^PASS: agrees with finite differences \(worst relative error .* over 3 random directions at the values given, seed 1, sizes n=2\)$/);
+  });
+
+  it("near the edge of the domain, steps that leave it are skipped and smaller ones decide", () => {
+    const d = differentiate("x: scalar\nlog(x)", { wrt: "x" });
+    // the largest step (1e-3) leaves the domain; h/64 agrees
+    const r = checkDerivative(d, { values: new Map([["x", fromRows([[5e-4]])]]) });
+    expect(r.status).toBe("PASS");
+    // and a derivative off by 1% there still fails
+    const c = d.compiled;
+    const x = c.vars.get("x")!;
+    const wrong = check(
+      { f: c.f, wrt: x.node, vars: c.vars.values(), kind: "derivative", derivative: (env) => scalar(1.01 / env.values.get("x")!.data[0]!) },
+      { values: new Map([["x", fromRows([[5e-4]])]]) },
+    );
+    expect(wrong.status).toBe("FAIL");
   });
 
   it("at values whose steps leave the domain: SKIPPED with the reason", () => {
