@@ -9,8 +9,16 @@ export { compile } from "./api/compile.js";
 export type { CompileOptions, Compiled, VarInfo } from "./api/compile.js";
 
 // derivatives and their numeric check
-export { checkDerivative, derivativeValue, differentiate, renderIndex } from "./api/differentiate.js";
-export type { DifferentiateOptions, Differentiated, Rendered } from "./api/differentiate.js";
+export {
+  checkDerivative,
+  derivativeArray,
+  derivativeAxes,
+  derivativeValue,
+  differentiate,
+  isTensorValued,
+  renderIndex,
+} from "./api/differentiate.js";
+export type { DifferentiateOptions, Differentiated, Rendered, ValueOptions } from "./api/differentiate.js";
 export type { DerivativeForm, DerivativeKind, DerivativeResult, Layout } from "./diff/derive.js";
 
 // checking a derivative someone wrote
@@ -52,6 +60,7 @@ export type { StepsReport } from "./steps/verify.js";
 // code generation
 export { CODE_TARGETS, generateCode } from "./codegen/generate.js";
 export type { CodeTarget } from "./codegen/generate.js";
+export type { EmitOptions as CodeOptions } from "./codegen/emit.js";
 
 // errors
 export { InternalError, MatcalcError } from "./diagnostics/errors.js";
@@ -64,6 +73,8 @@ export { toText } from "./print/text.js";
 export type { PrintOptions } from "./print/printer.js";
 export { evaluateNodes, fromJson, toJson } from "./numeric/evaluate.js";
 export type { Env, JsonValue } from "./numeric/evaluate.js";
+export { ndToJson } from "./numeric/ndarray.js";
+export type { NdArray, NdJson } from "./numeric/ndarray.js";
 export type { Mat } from "./numeric/matrix.js";
 export type { Node } from "./ir/node.js";
 export type { ExternalVar } from "./shape/infer.js";
