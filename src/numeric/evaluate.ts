@@ -168,7 +168,8 @@ export function bindDims(
   values: ReadonlyMap<string, Mat>,
 ): Map<string, number> {
   const dims = new Map<string, number>();
-  for (const v of vars) {
+  const list = [...vars];
+  for (const v of list) {
     const m = values.get(v.name);
     if (!m) continue;
     const got = [m.rows, m.cols];
@@ -186,6 +187,23 @@ export function bindDims(
       }
     });
     checkProps(v.name, m, v.props);
+  }
+  // A product dimension "m*q" (kron) must be the product of its factors where the values give them all.
+  for (const v of list) {
+    const m = values.get(v.name);
+    if (!m) continue;
+    v.shape.forEach((d, axis) => {
+      if (typeof d !== "string" || !d.includes("*")) return;
+      const parts = d.split("*");
+      if (!parts.every((p) => /^\d+$/.test(p) || dims.has(p))) return;
+      const want = parts.reduce((x, p) => x * (/^\d+$/.test(p) ? Number(p) : dims.get(p)!), 1);
+      const got = axis === 0 ? m.rows : m.cols;
+      if (got !== want) {
+        const from = parts.filter((p) => !/^\d+$/.test(p)).map((p) => `${p} = ${dims.get(p)}`).join(", ");
+        const what = axis === 0 ? "rows" : "columns";
+        fail("value", `value of '${v.name}' is ${m.rows} x ${m.cols}, but it must have ${d} = ${want} ${what} (${from} from the other values)`);
+      }
+    });
   }
   return dims;
 }

@@ -76,6 +76,21 @@ describe("check in the JSON API", () => {
     expect(r.check?.reason).toBeUndefined();
   });
 
+  it("runs a Kronecker product at values, and a value that does not fit its product dimension is a value error", () => {
+    const expr = "A: matrix(n,m); B: matrix(p,q); t: scalar; tr(kron(t*A, B)*C)";
+    const values = { A: [[1, 2]], B: [[1], [2]], t: 2 };
+    const r = ok(handleRequest({ expr, wrt: "t", values: { ...values, C: [[1, 2], [4, 5]] }, emit: ["check"] }));
+    // kron(A, B) = [[1, 2], [2, 4]], C*kron(A, B) = [[5, 10], [14, 28]]: its trace
+    expect(r.derivativeValue).toBe(33);
+    expect(r.check).toMatchObject({ status: "PASS", sizes: { n: 1, m: 2, p: 2, q: 1 } });
+    const bad = handleRequest({ expr, wrt: "t", values: { ...values, C: [[1, 2, 3], [4, 5, 6]] }, emit: ["check"] });
+    expect(bad).toEqual({
+      id: null,
+      ok: false,
+      error: { code: "value", message: "value of 'C' is 2 x 3, but it must have n*p = 2 columns (n = 1, p = 2 from the other values)", span: null },
+    });
+  });
+
   it("gives the reason of a SKIPPED check", () => {
     const r = ok(handleRequest({ expr: "log(-x'*x)", wrt: "x", emit: ["check"] }));
     expect(r.check?.status).toBe("SKIPPED");
