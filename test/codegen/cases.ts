@@ -2,7 +2,7 @@
 // structure and derivatives in index notation only, each with random values and the value and derivative from
 // matcalc's own evaluator (the oracle: derivativeArray, which sums index forms directly; tensors as N-D arrays).
 
-import { type Differentiated, derivativeArray, differentiate } from "../../src/api/differentiate.js";
+import { type Differentiated, derivativeArray, differentiate, isTensorValued } from "../../src/api/differentiate.js";
 import type { Layout } from "../../src/diff/derive.js";
 import { type CodeTarget, generateCode } from "../../src/codegen/generate.js";
 import { MatcalcError } from "../../src/diagnostics/errors.js";
@@ -12,6 +12,7 @@ import type { Mat } from "../../src/numeric/matrix.js";
 import { type NdArray, type NdJson, ndToJson } from "../../src/numeric/ndarray.js";
 import { IDENTITIES } from "../engine/identities.js";
 import { TENSORS } from "../engine/tensor-table.js";
+import { fdTensor } from "../api/fd-tensor.js";
 
 /** Beyond the identity table: matrix functions, shared factorizations, structure, layouts, Kronecker products. */
 export const EXTRA: readonly (readonly [string, string, number])[] = [
@@ -106,6 +107,8 @@ export interface CodegenCase {
   readonly value: JsonValue;
   /** The JSON contract's N-D array for tensors (the matricized matrix in cases made with `matricize`). */
   readonly derivative: NdJson;
+  /** For tensors by unstructured variables: the derivative by finite differences, in the contract's layout. */
+  readonly fd?: NdJson;
   readonly code: Partial<Record<CodeTarget, string>>;
 }
 
@@ -116,7 +119,11 @@ export interface CaseSet {
 }
 
 /** Random values with distinct sizes per dimension (so that a transposed operand cannot go unnoticed). */
-function valuesFor(d: Differentiated, seed: number, matricize: boolean): { mats: Map<string, Mat>; value: Mat; derivative: NdArray } | string {
+function valuesFor(
+  d: Differentiated,
+  seed: number,
+  matricize: boolean,
+): { mats: Map<string, Mat>; value: Mat; derivative: NdArray; fd: NdArray | null } | string {
   const c = d.compiled;
   const r = rng(seed);
   const vars = [...c.vars.values()];
@@ -133,7 +140,10 @@ function valuesFor(d: Differentiated, seed: number, matricize: boolean): { mats:
     try {
       const env = { values: mats, dims: bindDims(vars, mats) };
       const [value] = evaluateNodes([c.f], env) as [Mat];
-      return { mats, value, derivative: derivativeArray(d, env, { matricize }) };
+      const derivative = derivativeArray(d, env, { matricize });
+      // (third differences are too noisy for entrywise agreement: order 3 is checked in test/api/tensor-values.test.ts)
+      const byFd = isTensorValued(d) && !matricize && d.order <= 2 && c.vars.get(d.wrt)!.props.length === 0;
+      return { mats, value, derivative, fd: byFd ? fdTensor(d, env) : null };
     } catch (e) {
       if (!(e instanceof MatcalcError)) throw e;
       why = e.message;
@@ -174,6 +184,7 @@ export function buildCases(targets: readonly CodeTarget[], seed = 11): CaseSet {
       values,
       value: toJson(v.value, d.compiled.f.shape),
       derivative: ndToJson(v.derivative),
+      ...(v.fd ? { fd: ndToJson(v.fd) } : {}),
       code,
     });
   });

@@ -55,7 +55,7 @@ export function runPython(
   env: Record<string, string> = {},
 ): Map<number, CaseResult> {
   const { dir, files } = writeModules(cases, target, "py");
-  const list = cases.map((c) => ({ id: c.id, module: files.get(c.id), values: c.values, value: c.value, derivative: c.derivative }));
+  const list = cases.map((c) => ({ id: c.id, module: files.get(c.id), values: c.values, value: c.value, derivative: c.derivative, fd: c.fd }));
   writeFileSync(join(dir, "cases.json"), JSON.stringify(list));
   const args = [DRIVER, join(dir, "cases.json"), ...(target === "torch" ? ["--torch"] : [])];
   const r = spawnSync(python, args, { encoding: "utf8", maxBuffer: 64 << 20, env: { ...process.env, OMP_NUM_THREADS: "1", ...env } });
