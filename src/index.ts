@@ -18,7 +18,7 @@ export {
   isTensorValued,
   renderIndex,
 } from "./api/differentiate.js";
-export type { DifferentiateOptions, Differentiated, Rendered, ValueOptions } from "./api/differentiate.js";
+export type { DifferentiateOptions, Differentiated, Rendered, ValueOptions, Warning } from "./api/differentiate.js";
 export type { DerivativeForm, DerivativeKind, DerivativeResult, Layout } from "./diff/derive.js";
 
 // checking a derivative someone wrote

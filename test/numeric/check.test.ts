@@ -45,6 +45,12 @@ describe("check", () => {
     expect(r.message).toMatch(/^PASS: agrees with finite differences \(worst relative error .* over 3 random directions at the values given, seed 1, sizes n=2\)$/);
   });
 
+  it("the Hessian of logdet at a negative determinant, at the values given", () => {
+    const d = differentiate("logdet(X)", { wrt: "X", order: 2 });
+    const r = checkDerivative(d, { values: new Map([["X", fromRows([[1, 2], [3, 4]])]]) });
+    expect(r.status).toBe("PASS");
+  });
+
   it("near the edge of the domain, steps that leave it are skipped and smaller ones decide", () => {
     const d = differentiate("x: scalar\nlog(x)", { wrt: "x" });
     // the largest step (1e-3) leaves the domain; h/64 agrees
