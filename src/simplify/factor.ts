@@ -109,26 +109,41 @@ function factorSum(b: Builder, n: Node): Node {
   return total.op === "add" && total !== n ? factorSum(b, total) : total;
 }
 
+/** A sum with integer coefficients in n: n itself, or a factor of a product in it (two levels down at most). */
+function integerSum(b: Builder, n: Node, depth = 0): { sum: Node; put: (s: Node) => Node } | null {
+  if (n.op === "add") {
+    return n.args.every((t) => Number.isSafeInteger(b.splitCoef(t)[0])) ? { sum: n, put: (s) => s } : null;
+  }
+  if ((n.op !== "times" && n.op !== "mul") || depth >= 2) return null;
+  for (let i = 0; i < n.args.length; i++) {
+    const inner = integerSum(b, n.args[i]!, depth + 1);
+    if (!inner) continue;
+    const put = (s: Node) => {
+      const args = n.args.map((a, j) => (j === i ? inner.put(s) : a));
+      return n.op === "times" ? b.timesList(args) : b.mulList(args);
+    };
+    return { sum: inner.sum, put };
+  }
+  return null;
+}
+
 /**
  * A fraction p/q times a sum whose integer coefficients share a divisor with q: the divisor cancels,
- * (2*a + 4*b)/2 -> a + 2*b, (2*a + 4*b)/6 -> (a + 2*b)/3. Null when nothing cancels.
+ * (2*a + 4*b)/2 -> a + 2*b, (2*A + 4*B)*x/6 -> (A + 2*B)*x/3. Null when nothing cancels.
  */
 function cancelDivisor(b: Builder, n: Node): Node | null {
   const [c, rest] = b.splitCoef(n);
   const frac = asFraction(Math.abs(c));
   if (!frac) return null;
-  const i = rest.op === "times" ? rest.args.findIndex((a) => a.op === "add") : rest.op === "add" ? 0 : -1;
-  if (i < 0) return null;
-  const sum = rest.op === "times" ? rest.args[i]! : rest;
-  const terms = sum.args.map((t) => b.splitCoef(t));
-  if (!terms.every(([tc]) => Number.isSafeInteger(tc))) return null;
+  const found = integerSum(b, rest);
+  if (!found) return null;
+  const terms = found.sum.args.map((t) => b.splitCoef(t));
   const h = gcd(frac[1], terms.reduce((g, [tc]) => gcd(g, Math.abs(tc)), 0));
   if (h <= 1) return null;
   const q = frac[1] / h;
   const c2 = Math.sign(c) * (q === 1 ? frac[0] : frac[0] * (1 / q));
   const inner = b.addList(terms.map(([tc, r]) => b.times(b.num(tc / h), r)));
-  const args = rest.op === "times" ? rest.args.map((a, j) => (j === i ? inner : a)) : [inner];
-  return b.timesList([b.num(c2), ...args]);
+  return b.times(b.num(c2), found.put(inner));
 }
 
 /** Factor every sum in the DAG (bottom-up). */

@@ -139,6 +139,18 @@ const FACTORINGS: readonly RewriteRule[] = [
     (e) => M.scale(M.add(M.scale(v(e, "A"), 2), M.sub(M.scale(v(e, "C"), 4), M.scale(v(e, "B"), 2))), 0.5),
     "A + 2*C - B",
   ],
+  [
+    "(2*A*x + 4*B*x)/2 = (A + 2*B)*x (the divisor cancels inside a product)",
+    "(2*A*x + 4*B*x)/2",
+    (e) => M.scale(M.add(M.scale(mm(v(e, "A"), v(e, "x")), 2), M.scale(mm(v(e, "B"), v(e, "x")), 4)), 0.5),
+    "(A + 2*B)*x",
+  ],
+  [
+    "x'*(2*A + 6*B)*x/4 = x'*(A + 3*B)*x/2",
+    "x'*(2*A + 6*B)*x/4",
+    (e) => M.scale(mm(T(v(e, "x")), M.add(M.scale(v(e, "A"), 2), M.scale(v(e, "B"), 6)), v(e, "x")), 0.25),
+    "x'*(A + 3*B)*x/2",
+  ],
   ["a/3 - b/3 = (a - b)/3", "a/3 - b/3", (e) => M.scalar((sc(v(e, "a")) - sc(v(e, "b"))) / 3), "(a - b)/3"],
   ["a/2 + b stays", "a/2 + b", (e) => M.scalar(sc(v(e, "a")) / 2 + sc(v(e, "b"))), "b + a/2"],
   ["A*x + A'*x = (A + A')*x", "A*x + A'*x", (e) => M.add(mm(v(e, "A"), v(e, "x")), mm(T(v(e, "A")), v(e, "x"))), "(A + A')*x"],
