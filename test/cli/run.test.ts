@@ -120,6 +120,15 @@ describe("run", () => {
     expect(j.warnings).toEqual([{ code: "guessed-kind", message: expect.stringMatching(/^y was taken as a vector/) }]);
   });
 
+  it("the check line: a Kronecker product checks; where it cannot run, SKIPPED says why", async () => {
+    const k = await cli(["diff", "A: matrix(n,m); B: matrix(p,q); t: scalar; tr(kron(t*A, B)*C)", "--wrt", "t"]);
+    expect(k.code).toBe(0);
+    expect(k.out.split("\n").at(-1)).toMatch(/^ {2}check: PASS: agrees with finite differences \(.*sizes n=\d, m=\d, p=\d, q=\d\)$/);
+    const s = await cli(["diff", "log(-x'*x)", "--wrt", "x"]);
+    expect(s.code).toBe(0);
+    expect(s.out.split("\n").at(-1)).toMatch(/^ {2}check: SKIPPED: random values leave the domain of log: argument -[\d.e-]+ is not positive$/);
+  });
+
   it("prints LaTeX with --format latex", async () => {
     const r = await cli(["diff", "mu'*mu", "--format", "latex"]);
     expect(r).toEqual({ code: 0, out: "\\frac{\\partial f}{\\partial \\mu} = 2 \\mu", err: "" });
