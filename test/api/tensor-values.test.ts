@@ -163,6 +163,16 @@ describe("JSON API", () => {
     expect(r.derivative).toEqual(mat.derivative);
   });
 
+  test("code asked for in the request follows 'matricize' too", () => {
+    const nd = handleRequest({ expr: "A*X*B", wrt: "X", emit: ["numpy", "ts"] });
+    const mat = handleRequest({ expr: "A*X*B", wrt: "X", emit: ["numpy", "ts"], matricize: true });
+    if (!nd.ok || !mat.ok) throw new Error("request failed");
+    expect(nd.code?.numpy).toContain("derivative = np.transpose(np.reshape(derivative.T, (k, m, p, n)), (3, 2, 1, 0))");
+    expect(nd.code?.ts).toContain("derivative: number[][][][];");
+    expect(mat.code?.numpy).not.toContain("np.reshape");
+    expect(mat.code?.ts).toContain("derivative: number[][];");
+  });
+
   test("'matricize' must be a boolean", () => {
     const r = handleRequest({ expr: "A*X*B", wrt: "X", matricize: "yes" });
     expect(r).toMatchObject({ ok: false, error: { code: "usage", message: `'matricize' must be true or false, got "yes"` } });
