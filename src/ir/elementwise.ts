@@ -26,13 +26,13 @@ export const ELEMENTWISE = {
     eval: Math.asin,
     deriv: (b, x) => b.pow(oneMinusSq(b, x), b.num(-0.5)),
     latex: "\\arcsin",
-    domain: (x) => (Math.abs(x) <= 1 ? null : `argument ${x} is outside [-1, 1]`),
+    domain: (x) => (Math.abs(x) <= 1 ? null : `argument ${Number(x.toPrecision(3))} is outside [-1, 1]`),
   },
   arccos: {
     eval: Math.acos,
     deriv: (b, x) => b.neg(b.pow(oneMinusSq(b, x), b.num(-0.5))),
     latex: "\\arccos",
-    domain: (x) => (Math.abs(x) <= 1 ? null : `argument ${x} is outside [-1, 1]`),
+    domain: (x) => (Math.abs(x) <= 1 ? null : `argument ${Number(x.toPrecision(3))} is outside [-1, 1]`),
   },
   arctan: {
     eval: Math.atan,
@@ -44,7 +44,7 @@ export const ELEMENTWISE = {
     eval: Math.log,
     deriv: (b, x) => b.pow(x, b.num(-1)),
     latex: "\\log",
-    domain: (x) => (x > 0 ? null : `argument ${x} is not positive`),
+    domain: (x) => (x > 0 ? null : `argument ${Number(x.toPrecision(3))} is not positive`),
   },
   tanh: { eval: Math.tanh, deriv: (b, x) => b.sub(b.onesLike(x), b.pow(b.fn("tanh", x), b.num(2))), latex: "\\tanh" },
   abs: {

@@ -274,6 +274,8 @@ function runCheck(
     for (const [s, a, b] of seen) err = Math.min(err, relErr(a, b, Math.max(1e-6, (10 * noiseAt(s)) / tolerance)));
     return err;
   };
+  // the function first, so that values outside its domain are reported as such (not as its derivative's)
+  evalAt(target, x0);
   const dval = typeof derivative === "function" ? derivative(env) : evaluateNodes([derivative], env)[0]!;
   const h = 1e-3 * Math.max(1, M.maxAbs(x0));
   let worst = { err: 0, what: "" };

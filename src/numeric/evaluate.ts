@@ -48,7 +48,7 @@ function elementwise(name: ElementwiseName, a: Mat): Mat {
 function power(a: Mat, p: number): Mat {
   return M.map(a, (x) => {
     const v = x ** p;
-    if (Number.isNaN(v) && !Number.isNaN(x)) fail("domain", `power: ${x}^${p} is not a real number`);
+    if (Number.isNaN(v) && !Number.isNaN(x)) fail("domain", `power: ${Number(x.toPrecision(3))}^${p} is not a real number`);
     if (!Number.isFinite(v) && Number.isFinite(x)) fail("domain", `power: ${x}^${p} is not finite (division by zero)`);
     return v;
   });
