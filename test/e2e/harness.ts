@@ -137,3 +137,53 @@ export async function typeExpression(page: Page, text: string, delay = 0): Promi
 export async function derivativeText(page: Page): Promise<string | null> {
   return page.$eval("#result", (el) => el.querySelector("[data-role=derivative] .formula")?.getAttribute("data-text") ?? null);
 }
+
+export interface OpenOptions {
+  readonly hash?: string;
+  readonly viewport?: { width: number; height: number };
+  readonly colorScheme?: "light" | "dark";
+  /** "block" keeps the offline cache's service worker from registering (and fetching). */
+  readonly serviceWorkers?: "allow" | "block";
+}
+
+/** A fresh context and page at `url` (console errors and uncaught exceptions go to `errors`), once its first answer shows. */
+export async function openPage(browser: Browser, url: string, errors: string[], opts: OpenOptions = {}): Promise<Page> {
+  const context = await browser.newContext({
+    viewport: opts.viewport ?? { width: 1280, height: 900 },
+    colorScheme: opts.colorScheme ?? "light",
+    serviceWorkers: opts.serviceWorkers ?? "allow",
+  });
+  const page = await context.newPage();
+  page.on("console", (m) => {
+    if (m.type() === "error") errors.push(`${m.text()} (${page.url()})`);
+  });
+  page.on("pageerror", (e) => errors.push(`${e.message} (${page.url()})`));
+  await page.goto(url + (opts.hash ?? ""));
+  await settled(page, 0);
+  return page;
+}
+
+/** Replaces the whole text at once, as a paste over a selection of everything does. */
+export async function pasteExpression(page: Page, text: string): Promise<void> {
+  await page.click(".cm-content");
+  await page.keyboard.press("Control+A");
+  await page.keyboard.insertText(text);
+}
+
+export async function editorText(page: Page): Promise<string> {
+  return page.$eval(".cm-content", (el) => (el as HTMLElement).innerText.replace(/\u200b/g, ""));
+}
+
+/** axe-core's violations on the page as it is now (WCAG 2.1 A and AA rules, plus label-content-name-mismatch). */
+export async function axeViolations(page: Page): Promise<string[]> {
+  const { source } = (await import("axe-core")).default as unknown as { source: string };
+  await page.evaluate(source);
+  const result = await page.evaluate(async () => {
+    const axe = (window as unknown as { axe: { run: (ctx: unknown, opts: unknown) => Promise<{ violations: { id: string; nodes: { target: unknown[] }[] }[] }> } }).axe;
+    return axe.run(document, {
+      runOnly: { type: "tag", values: ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "best-practice"] },
+      rules: { "label-content-name-mismatch": { enabled: true } },
+    });
+  });
+  return result.violations.map((v) => `${v.id}: ${v.nodes.map((n) => JSON.stringify(n.target)).join(", ")}`);
+}

@@ -2,7 +2,7 @@
 // Same functions the page's worker runs, so engine-side behaviour is pinned without a browser.
 
 import { describe, expect, it } from "vitest";
-import { type Job, analyse, computeExtras, computeMain } from "../../web/src/compute.js";
+import { type Job, analyse, computeClaim, computeExtras, computeMain, runTask } from "../../web/src/compute.js";
 import { EXAMPLES } from "../../web/src/examples.js";
 import { DEFAULT_STATE } from "../../web/src/state.js";
 
@@ -71,5 +71,28 @@ describe("the page's engine calls", () => {
         expect(r.error.code).toBe("unsupported");
       }
     }
+  });
+
+  it("checks a claimed derivative in its own request: agreement, disagreement, and an error in the claim alone", () => {
+    const good = computeClaim(job(), "(A + A')*x");
+    expect(good.part.ok && good.part.value.agrees).toBe(true);
+    const bad = computeClaim(job(), "2*A*x");
+    expect(bad.part.ok && bad.part.value.agrees).toBe(false);
+    expect(bad.part.ok && bad.part.value.correct.text).toBe("(A + A')*x");
+    const broken = computeClaim(job(), "A*x +");
+    expect(broken.part).toMatchObject({ ok: false, inClaim: true });
+    expect(!broken.part.ok && broken.part.span).toEqual([5, 5]);
+    // an error in the expression is not the claim's
+    const noFunction = computeClaim(job({ expr: "tr(A*X" }), "A'");
+    expect(noFunction.part).toMatchObject({ ok: false, inClaim: false });
+  });
+
+  it("runs each kind of task under its job number", () => {
+    const main = runTask({ kind: "main", seq: 7, job: job() });
+    expect(main.kind === "main" && main.answer.seq).toBe(7);
+    const extras = runTask({ kind: "extras", seq: 8, job: job({ code: "numpy" }) });
+    expect(extras.kind === "extras" && extras.extras.code?.target).toBe("numpy");
+    const claim = runTask({ kind: "claim", seq: 9, job: job(), claim: "(A + A')*x" });
+    expect(claim.kind === "claim" && claim.claim.seq).toBe(9);
   });
 });

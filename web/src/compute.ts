@@ -80,6 +80,39 @@ export interface Extras {
   readonly steps: Part<Step[]> | null;
 }
 
+/** The engine's verdict on a derivative typed by the user (the request field `claim`). */
+export interface ClaimVerdict {
+  readonly agrees: boolean;
+  readonly relativeError: number;
+  readonly tolerance: number;
+  readonly correct: Rendered;
+  readonly difference: Rendered | null;
+  readonly diagnosis: string | null;
+  readonly message: string;
+}
+
+/** A claim's answer: the verdict, or the error (with its span into the claim when the claim is at fault). */
+export type ClaimPart =
+  | { readonly ok: true; readonly value: ClaimVerdict }
+  | { readonly ok: false; readonly code: string; readonly message: string; readonly inClaim: boolean; readonly span: readonly [number, number] | null };
+
+export interface ClaimAnswer {
+  readonly seq: number;
+  readonly claim: string;
+  readonly part: ClaimPart;
+}
+
+/** What the page sends to a worker: one task, answered by one TaskResult with the same seq. */
+export type Task =
+  | { readonly kind: "main"; readonly seq: number; readonly job: Job }
+  | { readonly kind: "extras"; readonly seq: number; readonly job: Job }
+  | { readonly kind: "claim"; readonly seq: number; readonly job: Job; readonly claim: string };
+
+export type TaskResult =
+  | { readonly kind: "main"; readonly seq: number; readonly answer: MainAnswer }
+  | { readonly kind: "extras"; readonly seq: number; readonly extras: Extras }
+  | { readonly kind: "claim"; readonly seq: number; readonly claim: ClaimAnswer };
+
 function kindOf(shape: readonly (string | number)[]): { kind: Kind; dims: string[] } {
   const [r, c] = shape;
   if (r === 1 && c === 1) return { kind: "scalar", dims: [] };
@@ -132,8 +165,9 @@ export function analyse(job: Pick<Job, "expr" | "vars" | "wrt">): Prepared {
   return { analysis: { ok: full !== null, vars: rows, wrt, wrtLatex }, specs };
 }
 
-function request(job: Job, wrt: string, specs: Record<string, unknown>, emit: string[]): Response {
+function request(job: Job, wrt: string, specs: Record<string, unknown>, emit: string[], claim?: string): Response {
   return handleRequest({
+    ...(claim !== undefined ? { claim } : {}),
     expr: job.expr,
     wrt,
     order: job.order,
@@ -225,4 +259,36 @@ export function computeExtras(job: Job, prepared: Prepared = analyse(job)): Extr
     steps = !r.ok ? failed(r) : list ? { ok: true, value: list } : { ok: false, code: "unsupported", message: "no steps in the answer" };
   }
   return { seq: job.seq, code, steps };
+}
+
+/** Checks a derivative typed by the user against the engine's, as its own request (a bad claim hides nothing else). */
+export function computeClaim(job: Job, claim: string): ClaimAnswer {
+  const { specs, analysis } = analyse(job);
+  const r = request(job, analysis.wrt, specs, [], claim);
+  if (!r.ok) {
+    const inClaim = (r.error as { field?: string }).field === "claim";
+    return { seq: job.seq, claim, part: { ok: false, code: r.error.code, message: r.error.message, inClaim, span: inClaim ? r.error.span : null } };
+  }
+  const v = (r as unknown as { claim?: Record<string, unknown> }).claim;
+  if (!v || typeof v.agrees !== "boolean") {
+    return { seq: job.seq, claim, part: { ok: false, code: "unsupported", message: "the engine gave no verdict on the claim", inClaim: false, span: null } };
+  }
+  const value: ClaimVerdict = {
+    agrees: v.agrees,
+    relativeError: Number(v.relativeError),
+    tolerance: Number(v.tolerance),
+    correct: asRendered(v.correct) ?? { text: "", latex: "" },
+    difference: asRendered(v.difference),
+    diagnosis: typeof v.diagnosis === "string" ? v.diagnosis : null,
+    message: typeof v.message === "string" ? v.message : "",
+  };
+  return { seq: job.seq, claim, part: { ok: true, value } };
+}
+
+/** Runs one task (what the worker does with each message). */
+export function runTask(task: Task): TaskResult {
+  const job = { ...task.job, seq: task.seq };
+  if (task.kind === "main") return { kind: "main", seq: task.seq, answer: computeMain(job).answer };
+  if (task.kind === "extras") return { kind: "extras", seq: task.seq, extras: computeExtras(job) };
+  return { kind: "claim", seq: task.seq, claim: computeClaim(job, task.claim) };
 }

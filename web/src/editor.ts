@@ -1,12 +1,14 @@
-// The expression editor: CodeMirror 6 with a small stream highlighter for the matcalc language and the engine's
-// errors shown as lint diagnostics (underline + hover). No language server: the worker's answer carries the spans.
+// The expression editor: CodeMirror 6 with a small stream highlighter for the matcalc language, completion of the
+// engine's function names (from its own table), and the engine's errors as lint diagnostics (underline + hover).
 
+import { type CompletionContext, type CompletionResult, autocompletion, completionKeymap } from "@codemirror/autocomplete";
 import { defaultKeymap, history, historyKeymap } from "@codemirror/commands";
 import { HighlightStyle, StreamLanguage, bracketMatching, syntaxHighlighting } from "@codemirror/language";
 import { type Diagnostic, setDiagnostics } from "@codemirror/lint";
 import { EditorState } from "@codemirror/state";
 import { EditorView, keymap, placeholder } from "@codemirror/view";
 import { tags } from "@lezer/highlight";
+import { FUNCTIONS } from "../../src/shape/functions.js";
 
 const TYPE_WORDS = new Set(["scalar", "vector", "matrix", "symmetric", "spd", "diagonal", "orthogonal"]);
 
@@ -51,6 +53,7 @@ const highlight = HighlightStyle.define([
 const theme = EditorView.theme({
   "&": { backgroundColor: "var(--field)", color: "var(--fg)", border: "1px solid var(--line)", borderRadius: "6px" },
   "&.cm-focused": { outline: "2px solid var(--accent)", outlineOffset: "1px" },
+  ".cm-scroller": { maxHeight: "20rem", overflow: "auto" },
   ".cm-content": { fontFamily: "var(--mono)", fontSize: "16px", padding: "8px 0", caretColor: "var(--fg)" },
   ".cm-line": { padding: "0 10px" },
   ".cm-cursor": { borderLeftColor: "var(--fg)" },
@@ -62,6 +65,24 @@ const theme = EditorView.theme({
   ".cm-lintPoint-error:after": { borderBottomColor: "var(--bad)" },
 });
 
+/** Function names as you type a word (after two letters, or at once with Ctrl+Space), each with its one-line doc. */
+export function completeFunction(ctx: CompletionContext): CompletionResult | null {
+  const word = ctx.matchBefore(/[A-Za-z_][A-Za-z0-9_]*/);
+  if (!word || (word.from === word.to && !ctx.explicit) || (word.to - word.from < 2 && !ctx.explicit)) return null;
+  const after = ctx.state.sliceDoc(word.to, word.to + 1);
+  return {
+    from: word.from,
+    options: Object.entries(FUNCTIONS).map(([name, f]) => ({
+      label: name,
+      type: "function",
+      detail: f.maxArgs === 0 ? "()" : f.minArgs === f.maxArgs ? `(${f.minArgs} argument${f.minArgs === 1 ? "" : "s"})` : `(${f.minArgs} to ${f.maxArgs} arguments)`,
+      info: f.doc,
+      apply: after === "(" ? name : `${name}(`,
+    })),
+    validFor: /^[A-Za-z_][A-Za-z0-9_]*$/,
+  };
+}
+
 export interface ExprEditor {
   readonly view: EditorView;
   /** Replaces the whole text (an example, a restored link) without firing onChange. */
@@ -70,7 +91,16 @@ export interface ExprEditor {
   showError(error: { message: string; span: readonly [number, number] } | null): void;
 }
 
-export function createEditor(parent: HTMLElement, text: string, onChange: (text: string) => void): ExprEditor {
+/**
+ * onChange gets the new text and whether the change left none of the old text (select all and type or paste, or
+ * clearing it): a new problem, not an edit of the old one.
+ */
+export function createEditor(
+  parent: HTMLElement,
+  text: string,
+  onChange: (text: string, replacedAll: boolean) => void,
+  onHelp: () => void = () => {},
+): ExprEditor {
   let quiet = false;
   const view = new EditorView({
     parent,
@@ -78,16 +108,26 @@ export function createEditor(parent: HTMLElement, text: string, onChange: (text:
       doc: text,
       extensions: [
         history(),
-        keymap.of([...defaultKeymap, ...historyKeymap]),
+        keymap.of([{ key: "F1", run: () => (onHelp(), true) }, ...completionKeymap, ...defaultKeymap, ...historyKeymap]),
+        autocompletion({ override: [completeFunction], icons: false }),
         bracketMatching(),
         matcalcLanguage,
         syntaxHighlighting(highlight),
         theme,
         EditorView.lineWrapping,
         placeholder("e.g. tr(A*X*B) or x'*A*x"),
-        EditorView.contentAttributes.of({ "aria-label": "Expression", "aria-describedby": "diagnostic" }),
+        EditorView.contentAttributes.of({ "aria-label": "Expression", "aria-describedby": "diagnostic editor-help" }),
         EditorView.updateListener.of((u) => {
-          if (u.docChanged && !quiet) onChange(u.state.doc.toString());
+          if (!u.docChanged || quiet) return;
+          let replacedAll = false;
+          for (const tr of u.transactions) {
+            if (tr.isUserEvent("input.table")) continue;
+            const before = tr.startState.doc.length;
+            tr.changes.iterChangedRanges((fromA, toA) => {
+              if (before > 0 && fromA === 0 && toA === before) replacedAll = true;
+            });
+          }
+          onChange(u.state.doc.toString(), replacedAll);
         }),
       ],
     }),

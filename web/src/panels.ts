@@ -75,12 +75,12 @@ export class CodeTabs {
       h(
         "div",
         { class: "actions" },
-        copyButton("Copy", () => source, { "data-copy": "code", "aria-label": `Copy the ${TARGET_LABEL[t]} code` }),
-        Object.assign(h("button", { type: "button", class: "small", "aria-label": `Download ${TARGET_FILE[t]}` }, "Download"), {
+        copyButton("Copy code", () => source, { "data-copy": "code" }),
+        Object.assign(h("button", { type: "button", class: "small" }, `Download ${TARGET_FILE[t]}`), {
           onclick: () => download(TARGET_FILE[t], source),
         }),
       ),
-      h("pre", { class: "code" }, h("code", {}, source)),
+      h("pre", { class: "code", tabindex: 0, "aria-label": `${TARGET_LABEL[t]} code` }, h("code", {}, source)),
     );
   }
 }

@@ -8,8 +8,12 @@ import type { Notation } from "./state.js";
 export interface ResultOptions {
   readonly order: number;
   readonly notation: Notation;
+  /** Table edits in force for this answer, as declarations ("X: symmetric(n)"). */
+  readonly edits: readonly string[];
   /** Re-run the check with another seed. */
   readonly onNewSeed: () => void;
+  /** Drop every table edit. */
+  readonly onResetEdits: () => void;
 }
 
 function derivativeSymbol(kind: string, order: number, x: string): string {
@@ -29,34 +33,65 @@ function sci(x: number): string {
   return x === 0 ? "0" : x.toExponential(1);
 }
 
-function badge(answer: MainAnswer, onNewSeed: () => void): HTMLElement | null {
+function badge(answer: MainAnswer): HTMLElement | null {
   if (!answer.response.ok || !answer.response.check) return null;
   const c = answer.response.check;
   const cls = c.status === "PASS" ? "pass" : c.status === "FAIL" ? "fail" : "skipped";
   const sizes = Object.entries(c.sizes).map(([k, v]) => `${k}=${v}`).join(", ");
+  // a skipped check has no error figure: its reason is what the reader needs
+  const reason = (c as { reason?: string }).reason ?? c.message.replace(/^SKIPPED:\s*/, "");
+  const detail =
+    c.status === "SKIPPED"
+      ? `not checked: ${reason}`
+      : `worst relative error ${sci(c.worstRelError)} · seed ${c.seed}${sizes ? ` · ${sizes}` : ""} · ${c.directions} random directions`;
   return h(
     "div",
-    { class: `badge ${cls}`, id: "check", "data-status": c.status, title: c.message },
+    { class: `badge ${cls}`, id: "check", "data-status": c.status },
     h("strong", { class: "status" }, c.status),
-    h(
-      "span",
-      { class: "detail" },
-      `worst relative error ${sci(c.worstRelError)} · seed ${c.seed}${sizes ? ` · ${sizes}` : ""} · ${c.directions} random directions`,
-    ),
+    h("span", { class: "detail" }, detail),
     h("button", { type: "button", class: "small", id: "new-seed", title: "check again with other random values" }, "New seed"),
   );
 }
 
+/** Legal but probably unintended readings the engine noticed, next to the answer. */
+function warningsBlock(answer: MainAnswer): HTMLElement | null {
+  const r = answer.response;
+  const list = r.ok ? ((r as { warnings?: { code: string; message: string }[] }).warnings ?? []) : [];
+  if (list.length === 0) return null;
+  return h(
+    "div",
+    { class: "warnings", id: "warnings", role: "note" },
+    h("strong", {}, list.length === 1 ? "Warning" : "Warnings"),
+    h("ul", {}, ...list.map((w) => h("li", { "data-code": w.code }, w.message))),
+  );
+}
+
+/** The table edits this answer was computed with, and a way to drop them. */
+function editsBlock(opts: ResultOptions): HTMLElement | null {
+  if (opts.edits.length === 0) return null;
+  const reset = h("button", { type: "button", class: "small", id: "reset-edits" }, "Reset table edits");
+  reset.addEventListener("click", opts.onResetEdits);
+  return h(
+    "div",
+    { class: "edits", id: "table-edits", role: "note" },
+    h("span", {}, ...opts.edits.flatMap((e, i) => [i > 0 ? "; " : "", h("code", {}, e)]), ", set in the table"),
+    reset,
+  );
+}
+
+/** A typeset formula (scrolling sideways when wider than the panel, with a visible hint) and its copy buttons. */
 function formulaBlock(label: string, latex: string, text: string, role: string): HTMLElement {
+  const formula = h("div", { class: "formula", "data-text": text, tabindex: 0, role: "group", "aria-label": label }, math(latex));
   return h(
     "div",
     { class: "formula-block", "data-role": role },
-    h("div", { class: "formula", "data-text": text }, math(latex)),
+    formula,
+    h("p", { class: "scroll-hint" }, "The formula is wider than the panel: scroll it sideways (or use the arrow keys) for the rest."),
     h(
       "div",
-      { class: "actions" },
-      copyButton("Copy LaTeX", () => latex, { "data-copy": `${role}-latex`, "aria-label": `Copy the LaTeX of the ${label}` }),
-      copyButton("Copy text", () => text, { "data-copy": `${role}-text`, "aria-label": `Copy the text of the ${label}` }),
+      { class: "actions", role: "group", "aria-label": `copy the ${label}` },
+      copyButton(`Copy ${label} LaTeX`, () => latex, { "data-copy": `${role}-latex` }),
+      copyButton(`Copy ${label} text`, () => text, { "data-copy": `${role}-text` }),
     ),
   );
 }
@@ -91,6 +126,14 @@ function notationBlock(notation: Notation, v: Rendered): HTMLElement {
   return formulaBlock(`${notation} form`, latex, v.text, "derivative");
 }
 
+/** Marks the formulas wider than their panel, so their scroll hint shows (call again when the width changes). */
+export function markOverflow(root: HTMLElement): void {
+  for (const block of root.querySelectorAll<HTMLElement>(".formula-block")) {
+    const f = block.querySelector<HTMLElement>(".formula");
+    block.classList.toggle("overflows", f !== null && f.scrollWidth > f.clientWidth + 1);
+  }
+}
+
 export function renderResult(root: HTMLElement, answer: MainAnswer, opts: ResultOptions): void {
   const r = answer.response;
   root.replaceChildren();
@@ -109,8 +152,12 @@ export function renderResult(root: HTMLElement, answer: MainAnswer, opts: Result
   }
   const fn = formulaBlock("function", `f = ${r.function.latex}`, r.function.text, "function");
   fn.classList.add("function");
+  const edits = editsBlock(opts);
+  const warnings = warningsBlock(answer);
   root.append(fn, ...derivativeBlocks(answer, opts));
-  const seedBadge = badge(answer, opts.onNewSeed);
+  if (edits) root.append(edits);
+  if (warnings) root.append(warnings);
+  const seedBadge = badge(answer);
   if (seedBadge) {
     seedBadge.querySelector("#new-seed")?.addEventListener("click", opts.onNewSeed);
     root.append(seedBadge);
@@ -127,4 +174,5 @@ export function renderResult(root: HTMLElement, answer: MainAnswer, opts: Result
       r.notes.length > 0 && h("dd", { id: "notes" }, h("ul", {}, ...r.notes.map((n) => h("li", {}, n)))),
     ),
   );
+  markOverflow(root);
 }

@@ -1,33 +1,36 @@
-// The engine's thread: answers jobs from the page with computeMain, then computeExtras, then "done".
-// Keeping the engine off the main thread keeps typing smooth whatever an expression costs.
+// The engine's thread: answers each task from the page (the derivative, code and steps, or a claim) with runTask.
+// Keeping the engine off the main thread keeps typing smooth; the page terminates a worker that runs too long.
 
-import { type Extras, type Job, type MainAnswer, computeExtras, computeMain } from "./compute.js";
-
-export type FromWorker =
-  | { readonly type: "main"; readonly answer: MainAnswer }
-  | { readonly type: "extras"; readonly extras: Extras }
-  | { readonly type: "done"; readonly seq: number };
+import { type Task, type TaskResult, runTask } from "./compute.js";
 
 /** The worker's global scope, typed here so the page's sources need only the DOM library. */
 const scope = self as unknown as {
-  onmessage: ((e: MessageEvent<Job>) => void) | null;
-  postMessage(message: FromWorker): void;
+  onmessage: ((e: MessageEvent<Task>) => void) | null;
+  postMessage(message: TaskResult): void;
 };
 
-scope.onmessage = (e) => {
-  const job = e.data;
-  try {
-    const { answer, prepared } = computeMain(job);
-    scope.postMessage({ type: "main", answer });
-    if (answer.response.ok && (job.code !== null || job.steps)) {
-      scope.postMessage({ type: "extras", extras: computeExtras(job, prepared) });
-    }
-  } catch (err) {
-    const message = err instanceof Error ? err.message : String(err);
-    const analysis = { ok: false, vars: [], wrt: job.wrt, wrtLatex: job.wrt };
-    const response = { id: null, ok: false as const, error: { code: "internal" as const, message, span: null } };
-    scope.postMessage({ type: "main", answer: { seq: job.seq, analysis, response, notation: null, diagnostic: null, ms: 0 } });
-  } finally {
-    scope.postMessage({ type: "done", seq: job.seq });
+function internal(task: Task, message: string): TaskResult {
+  const response = { id: null, ok: false as const, error: { code: "internal" as const, message, span: null } };
+  if (task.kind === "main") {
+    const analysis = { ok: false, vars: [], wrt: task.job.wrt, wrtLatex: task.job.wrt };
+    return { kind: "main", seq: task.seq, answer: { seq: task.seq, analysis, response, notation: null, diagnostic: null, ms: 0 } };
   }
+  if (task.kind === "extras") {
+    const part = { ok: false as const, code: "internal", message };
+    return { kind: "extras", seq: task.seq, extras: { seq: task.seq, code: task.job.code ? { target: task.job.code, part } : null, steps: task.job.steps ? part : null } };
+  }
+  return { kind: "claim", seq: task.seq, claim: { seq: task.seq, claim: task.claim, part: { ...part(message), inClaim: false, span: null } } };
+}
+
+const part = (message: string) => ({ ok: false as const, code: "internal", message });
+
+scope.onmessage = (e) => {
+  const task = e.data;
+  let result: TaskResult;
+  try {
+    result = runTask(task);
+  } catch (err) {
+    result = internal(task, err instanceof Error ? err.message : String(err));
+  }
+  scope.postMessage(result);
 };
