@@ -49,7 +49,10 @@ function rowMajor(sizes: readonly number[]): number[] {
 function colMajor(sizes: readonly number[]): number[] {
   const s: number[] = [];
   let acc = 1;
-  for (const n of sizes) (s.push(acc), (acc *= n));
+  for (const n of sizes) {
+    s.push(acc);
+    acc *= n;
+  }
   return s;
 }
 

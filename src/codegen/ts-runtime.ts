@@ -84,7 +84,10 @@ type Nested = number | Nested[];
 function tensorOut(m: Mat, transposed: boolean, sizes: readonly number[], perm: readonly number[]): Nested[] {
   const colStride: number[] = [];
   let acc = 1;
-  for (const n of sizes) (colStride.push(acc), (acc *= n));
+  for (const n of sizes) {
+    colStride.push(acc);
+    acc *= n;
+  }
   const R = transposed ? m.cols : m.rows;
   const at = (lin: number): number => {
     const r = lin % R, c = Math.floor(lin / R);
