@@ -179,23 +179,35 @@ export function check(input: CheckInput, opts: CheckOptions = {}): CheckReport {
   for (const n of topoOrder(nodes)) for (const d of n.shape) if (typeof d === "string") size(d);
   const dimsOf = (sh: Shape) => sh.map((d) => (typeof d === "number" ? d : factors(d).reduce((p, x) => p * sizes[x]!, 1) * numericFactor(d))) as [number, number];
   let lastDomain = "";
-  for (const scale of SCALES) {
-    for (const mode of ["general", "positive"] as const) {
-      const values = new Map<string, Mat>();
-      for (const v of vars) {
-        const [rr, cc] = dimsOf(v.shape);
-        const x = randomValue(rr, cc, v.props, r, mode);
-        values.set(v.name, scale === 1 || v.props.includes("orthogonal") ? x : M.scale(x, scale));
-      }
-      try {
-        return attempt(values, scale === 1 ? "" : ` at random values scaled by ${scale}`);
-      } catch (e) {
-        if (e instanceof MatcalcError && (e.code === "domain" || e.code === "value")) {
-          lastDomain = e.message;
-          continue;
+  // Plain random values first, then scaled ones; then all sizes equal, for products such as A*X*B that are
+  // square but singular whenever an inner size is smaller than the outer one (logdet(A*X*B)).
+  const names = Object.keys(sizes);
+  const rounds = names.length > 1 ? [false, true] : [false];
+  for (const equal of rounds) {
+    if (equal) {
+      const k = Math.max(...names.map((d) => sizes[d]!));
+      if (names.every((d) => sizes[d] === k)) break;
+      for (const d of names) sizes[d] = k;
+    }
+    for (const scale of SCALES) {
+      for (const mode of ["general", "positive"] as const) {
+        const values = new Map<string, Mat>();
+        for (const v of vars) {
+          const [rr, cc] = dimsOf(v.shape);
+          const x = randomValue(rr, cc, v.props, r, mode);
+          values.set(v.name, scale === 1 || v.props.includes("orthogonal") ? x : M.scale(x, scale));
         }
-        if (e instanceof MatcalcError) return skipped(`cannot evaluate f or its derivative at random values: ${e.message}`);
-        throw e;
+        try {
+          const at = `${scale === 1 ? "" : ` at random values scaled by ${scale}`}${equal ? " with equal sizes" : ""}`;
+          return attempt(values, at);
+        } catch (e) {
+          if (e instanceof MatcalcError && (e.code === "domain" || e.code === "value")) {
+            lastDomain = e.message;
+            continue;
+          }
+          if (e instanceof MatcalcError) return skipped(`cannot evaluate f or its derivative at random values: ${e.message}`);
+          throw e;
+        }
       }
     }
   }

@@ -29,6 +29,12 @@ describe("check", () => {
     }
   });
 
+  it("tries equal sizes where a square product is singular for the sizes drawn (logdet(A*X*B))", () => {
+    const r = checkDerivative(differentiate("logdet(A*X*B)", { wrt: "X" }));
+    expect(r.status).toBe("PASS");
+    expect(r.message).toMatch(/ with equal sizes, seed 1, sizes n=(\d), m=\1, k=\1\)$/);
+  });
+
   it("says SKIPPED with the reason where no values are inside the domain", () => {
     const r = checkDerivative(differentiate("log(-x'*x)", { wrt: "x" }));
     expect(r.status).toBe("SKIPPED");
