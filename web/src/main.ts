@@ -114,6 +114,7 @@ function stop(): void {
   stopped = { seq: latest.seq, afterMs: performance.now() - running.since };
   mainLane.stop();
   extrasLane.stop();
+  claimLane.stop();
   latest = null;
   refresh();
 }
