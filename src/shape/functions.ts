@@ -125,7 +125,7 @@ export const ELSEWHERE: Readonly<Record<string, string>> = {
   prod: "prod is not supported yet",
   pinv: "pinv is not supported yet; inv(X) is the inverse of a square X",
   slogdet: "slogdet is written logdet(X), which is log|det(X)|",
-  exp2: "write 2.^x",
+  exp2: "write exp(log(2)*x)",
   ln: "ln(x) is written log(x)",
   atan: "atan(x) is written arctan(x)",
   asin: "asin(x) is written arcsin(x)",

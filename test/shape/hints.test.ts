@@ -49,6 +49,19 @@ describe("unknown functions", () => {
   });
 });
 
+describe("what the hints say to write", () => {
+  // every expression a hint of ELSEWHERE proposes, written for a vector x, y, matrices A, B, X and scalars a, N
+  const written = [
+    "relu(x)", "-relu(-x)", "exp(x)/sum(exp(x))", "log(sum(exp(x)))", "log(1 + exp(x))", "log(1 + x)", "exp(x) - 1",
+    "log(x)/log(2)", "log(x)/log(10)", "(exp(x) - exp(-x))/2", "(exp(x) + exp(-x))/2", "x.^2", "X^2", "norm2(x)",
+    "norm1(x)", "x'*y", "x*y'", "A*B", "A .* B", "X'", "x.^a", "X^a", "N: scalar\nsum(x)/N", "inv(X)", "logdet(X)",
+    "arctan(x)", "arcsin(x)", "arccos(x)", "sigmoid(x)", "diag(x)", "exp(log(2)*x)",
+  ];
+  it.each(written)("%j compiles", (src) => {
+    expect(() => compile(src)).not.toThrow();
+  });
+});
+
 describe("A:X, the Frobenius product of some texts", () => {
   const HINT = "':' is not an operator: A:X, the Frobenius product, is written sum(A.*X) or tr(A'*X)";
   const cases: readonly (readonly [string, string, string])[] = [
