@@ -1,18 +1,24 @@
 // Small fractions among double constants, and exact arithmetic on them: a constant is the fraction p/q when the
 // text p/q reads back to it (as p*(1/q)), and sums and products of such constants are that fraction again.
 
+const gcd = (a: number, b: number): number => {
+  let [x, y] = [Math.abs(a), Math.abs(b)];
+  while (y !== 0) [x, y] = [y, x % y];
+  return x;
+};
+
 /** Denominators a constant is recognized with (a fraction p/q with a larger q stays a decimal). */
 const SMALL_DEN = [2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16];
 
 /**
- * p/q with small q when x is exactly such a fraction: the text p/q reads back as p*(1/q) (lowering makes
- * division a product with a reciprocal), which must be x itself to the last bit, or 3.4000000000000004
- * would print as 17/5 and parse back as another number.
+ * p/q in lowest terms with small q when x is exactly such a fraction: the text p/q reads back as p*(1/q)
+ * (lowering makes division a product with a reciprocal), which must be x itself to the last bit, or 3.4 would
+ * print as 17/5 and parse back as another number (3.4000000000000004); and 3.4, which is 51*(1/15), is not 51/15.
  */
 export function asFraction(x: number): [number, number] | null {
   for (const q of SMALL_DEN) {
     const p = Math.round(x * q);
-    if (p * (1 / q) === x && p % q !== 0) return [p, q];
+    if (p * (1 / q) === x && gcd(p, q) === 1) return [p, q];
   }
   return null;
 }
@@ -21,12 +27,6 @@ export function asFraction(x: number): [number, number] | null {
 function fromFraction(p: number, q: number): number {
   return q === 1 ? p : p * (1 / q);
 }
-
-const gcd = (a: number, b: number): number => {
-  let [x, y] = [Math.abs(a), Math.abs(b)];
-  while (y !== 0) [x, y] = [y, x % y];
-  return x;
-};
 
 /** [p, q] for an integer (q = 1) or a small fraction, null for any other number. */
 function rational(x: number): [number, number] | null {
