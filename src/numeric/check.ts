@@ -167,8 +167,8 @@ export function check(input: CheckInput, opts: CheckOptions = {}): CheckReport {
       return attempt(values, " at the values given");
     } catch (e) {
       if (e instanceof MatcalcError) {
-        const domain = e.code === "domain" || e.code === "value";
-        return skipped(domain ? `the values given (or steps from them) leave the domain of ${e.message}` : `cannot evaluate f or its derivative: ${e.message}`);
+        if (e.code === "domain") return skipped(`the values given (or steps from them) leave the domain of ${e.message}`);
+        return skipped(e.code === "value" ? `the values given do not fit: ${e.message}` : `cannot evaluate f or its derivative: ${e.message}`);
       }
       throw e;
     }

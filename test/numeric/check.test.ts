@@ -72,6 +72,13 @@ describe("check", () => {
     expect(wrong.status).toBe("FAIL");
   });
 
+  it("at values that do not fit the declarations: SKIPPED with the reason", () => {
+    const d = differentiate("S: spd(n)\nlogdet(S)", { wrt: "S" });
+    const r = checkDerivative(d, { values: new Map([["S", fromRows([[1, 2], [0, 1]])]]) });
+    expect(r.status).toBe("SKIPPED");
+    expect(r.reason).toMatch(/^the values given do not fit: .*'S'/);
+  });
+
   it("at values whose steps leave the domain: SKIPPED with the reason", () => {
     const d = differentiate("x: scalar\nlog(x)", { wrt: "x" });
     const r = checkDerivative(d, { values: new Map([["x", fromRows([[1e-5]])]]) });
