@@ -4,7 +4,7 @@
 import { MatcalcError } from "../diagnostics/errors.js";
 import type { Expr, Program } from "../syntax/ast.js";
 import type { DimT, TShape } from "./dims.js";
-import { type ExternalVar, type Typed, inferProgram, snippet } from "./infer.js";
+import { type ExternalVar, type Typed, inferProgram, postorder, snippet } from "./infer.js";
 import type { Dim } from "./shape.js";
 
 /** Something legal but probably unintended; `code` is stable ("guessed-kind", "broadcast"). */
@@ -52,7 +52,18 @@ export function shapeWarnings(
     body = def.expr;
   }
   const terms = sumTerms(body);
-  const scalars = terms.filter((t) => isScalar(shapeOf(t.e)));
+  // Scalar terms that reduce a vector or a matrix (x'*A*x, norm2(r)^2): a constant or a scalar variable added to
+  // every entry (1 + exp(x), A*x - c) is common on purpose.
+  const reduces = (e: Expr): boolean => {
+    let found = false;
+    postorder(e, (u) => {
+      if (u.kind !== "ident" || found) return;
+      const v = typed.vars.get(u.name);
+      if (v && !isScalar(v.shape.map(resolve))) found = true;
+    });
+    return found;
+  };
+  const scalars = terms.filter((t) => isScalar(shapeOf(t.e)) && reduces(t.e));
   const rest = terms.filter((t) => !isScalar(shapeOf(t.e)));
   const mixed = scalars.length > 0 && rest.length > 0;
   // A guessed kind decides f's kind when declaring the variable a scalar would make f a scalar. Without a mixed
@@ -70,7 +81,9 @@ export function shapeWarnings(
     .sort((a, b) => (a.span?.[0] ?? -1) - (b.span?.[0] ?? -1))
     .slice(0, MAX_TRIES);
   for (const v of candidates) {
-    if (scalarIfDeclared(program, external, v.name)) {
+    const cf = ifScalar(program, external, v.name);
+    // without a mixed sum, f must still reduce another vector or matrix to a scalar (w in lambda*w'*w)
+    if (cf.scalar && (mixed || cf.reducesOther)) {
       out.push({
         code: "guessed-kind",
         message:
@@ -114,14 +127,23 @@ function sumTerms(root: Expr): { e: Expr; minus: boolean }[] {
   return out;
 }
 
-/** Whether f is a scalar when `name` is declared one (false when the program does not type-check that way). */
-function scalarIfDeclared(program: Program, external: Readonly<Record<string, ExternalVar>>, name: string): boolean {
+/**
+ * With `name` declared a scalar: whether f is a scalar, and whether another variable is still a vector or a matrix
+ * (false, false when the program does not type-check that way).
+ */
+function ifScalar(
+  program: Program,
+  external: Readonly<Record<string, ExternalVar>>,
+  name: string,
+): { scalar: boolean; reducesOther: boolean } {
   try {
     const { typed, inf } = inferProgram(program, { ...external, [name]: { shape: [] } });
     const resolve = inf.resolve();
-    return isScalar((typed.shapes.get(typed.body) as TShape).map(resolve));
+    const scalar = isScalar((typed.shapes.get(typed.body) as TShape).map(resolve));
+    const reducesOther = [...typed.vars.values()].some((u) => u.name !== name && !isScalar(u.shape.map(resolve)));
+    return { scalar, reducesOther };
   } catch (e) {
-    if (e instanceof MatcalcError) return false;
+    if (e instanceof MatcalcError) return { scalar: false, reducesOther: false };
     throw e;
   }
 }

@@ -17,7 +17,11 @@ describe("shape warnings", () => {
     ],
     [
       "X: matrix(n, m)\n-X - 2*tr(X'*X) + 1",
-      [{ code: "broadcast", message: "the scalar 2*tr(X'*X) (and 1 more scalar term) is subtracted from every entry of X (a matrix), which makes f a matrix; if f should be a scalar, every term must be one" }],
+      [{ code: "broadcast", message: "the scalar 2*tr(X'*X) is subtracted from every entry of X (a matrix), which makes f a matrix; if f should be a scalar, every term must be one" }],
+    ],
+    [
+      "y: vector(n)\nx'*x + y + norm2(x)",
+      [{ code: "broadcast", message: "the scalar x'*x (and 1 more scalar term) is added to every entry of y (a vector), which makes f a vector; if f should be a scalar, every term must be one" }],
     ],
     // a guessed vector scaling a scalar built from other vectors; a definition as the function
     ["lambda*w'*w", [{ code: "guessed-kind", message: LAMBDA }]],
@@ -29,6 +33,11 @@ describe("shape warnings", () => {
     ["x*(x'*x)", []],
     ["t: scalar\nexpm(t*A)", []],
     ["t: scalar\nexp(t)*x", []],
+    // a constant or a scalar variable added to every entry is common on purpose
+    ["1 + exp(x)", []],
+    ["sigmoid(x) - 0.5", []],
+    ["c + exp(x)", []],
+    ["A*x - 1", []],
     // no warning: f is a scalar, or the guess does not decide its kind
     ["lambda: scalar\nnorm2(X*w - y)^2 + lambda*w'*w", []],
     ["A*x - b", []],
