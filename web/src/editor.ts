@@ -116,7 +116,7 @@ export function createEditor(
         theme,
         EditorView.lineWrapping,
         placeholder("e.g. tr(A*X*B) or x'*A*x"),
-        EditorView.contentAttributes.of({ "aria-label": "Expression", "aria-describedby": "diagnostic editor-help" }),
+        EditorView.contentAttributes.of({ tabindex: "0", "aria-label": "Expression", "aria-describedby": "diagnostic editor-help" }),
         EditorView.updateListener.of((u) => {
           if (!u.docChanged || quiet) return;
           let replacedAll = false;
