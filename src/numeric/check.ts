@@ -117,70 +117,63 @@ const relErr = (a: Mat, b: Mat, floor = 1e-6): number => {
 /** Scales tried, after plain random values, to find values inside the domain (a log-barrier wants small x). */
 const SCALES = [1, 0.1, 0.01] as const;
 
+/** One check in progress: what is checked, its random stream and the sizes drawn (or given). */
+interface Trial {
+  readonly input: CheckInput;
+  readonly vars: readonly { name: string; node: Node; shape: Shape; props: readonly Prop[] }[];
+  readonly r: () => number;
+  readonly seed: number;
+  readonly ndir: number;
+  readonly tolerance: number;
+  readonly sizes: Record<string, number>;
+}
+
 export function check(input: CheckInput, opts: CheckOptions = {}): CheckReport {
   const seed = opts.seed ?? 1;
-  const ndir = opts.directions ?? 3;
-  const r = rng(seed);
-  const vars = [...input.vars];
-  const sizes: Record<string, number> = {};
-  // A product dimension "m*n" (kron) is the product of its factors, each a dimension of its own.
-  const factors = (d: string) => d.split("*").filter((p) => !/^\d+$/.test(p));
-  const size = (d: string) => {
-    for (const p of factors(d)) {
-      if (sizes[p] === undefined) sizes[p] = (opts.minSize ?? 3) + Math.floor(r() * ((opts.maxSize ?? 5) - (opts.minSize ?? 3) + 1));
-    }
-  };
-  const order2 = input.kind === "hessian";
-  const tolerance = order2 || input.lower ? 1e-4 : 1e-6;
-  const skipped = (reason: string): CheckReport => ({
+  const t: Trial = {
+    input,
+    vars: [...input.vars],
+    r: rng(seed),
     seed,
-    sizes,
-    directions: ndir,
-    tolerance,
-    status: "SKIPPED",
-    worstRelError: Number.NaN,
-    message: `SKIPPED: ${reason}`,
-    reason,
-  });
-  const attempt = (values: Map<string, Mat>, at: string): CheckReport => {
-    const dims = bindDims(vars, values);
-    for (const [d, k] of Object.entries(sizes)) if (!dims.has(d)) dims.set(d, k);
-    const env: Env = { values, dims };
-    const dimsOf = (sh: Shape) => sh.map((d) => dimValue(d, env)) as [number, number];
-    const worst = runCheck(input, env, r, ndir, dimsOf, tolerance);
-    const status = worst.err <= tolerance ? "PASS" : "FAIL";
-    const sz = Object.entries(sizes)
-      .map(([k, v]) => `${k}=${v}`)
-      .join(", ");
-    const what = `${ndir} random direction${ndir === 1 ? "" : "s"}${at}, seed ${seed}${sz ? `, sizes ${sz}` : ""}`;
-    const message =
-      status === "PASS"
-        ? `PASS: agrees with finite differences (worst relative error ${worst.err.toExponential(1)} over ${what})`
-        : `FAIL: differs from finite differences by ${worst.err.toExponential(1)} (tolerance ${tolerance}) ${worst.what}` +
-          ` over ${what}. This is a bug in matcalc; please report it with the expression and this seed.`;
-    return { seed, sizes, directions: ndir, tolerance, status, worstRelError: worst.err, message };
+    ndir: opts.directions ?? 3,
+    tolerance: input.kind === "hessian" || input.lower ? 1e-4 : 1e-6,
+    sizes: {},
   };
-  if (opts.values) {
-    const values = new Map(opts.values);
-    try {
-      for (const [d, k] of bindDims(vars, values)) if (!d.includes("*")) sizes[d] = k;
-      return attempt(values, " at the values given");
-    } catch (e) {
-      if (e instanceof MatcalcError) {
-        if (e.code === "domain") return skipped(`the values given (or steps from them) leave the domain of ${e.message}`);
-        return skipped(e.code === "value" ? `the values given do not fit: ${e.message}` : `cannot evaluate f or its derivative: ${e.message}`);
-      }
-      throw e;
-    }
-  }
-  for (const v of vars) for (const d of v.shape) if (typeof d === "string") size(d);
+  if (opts.values) return checkAtValues(t, new Map(opts.values));
+  // A product dimension "m*n" (kron) is the product of its factors, each a dimension of its own.
+  const { sizes, r } = t;
+  const [lo, hi] = [opts.minSize ?? 3, opts.maxSize ?? 5];
+  const size = (d: string) => {
+    for (const p of factors(d)) if (sizes[p] === undefined) sizes[p] = lo + Math.floor(r() * (hi - lo + 1));
+  };
+  for (const v of t.vars) for (const d of v.shape) if (typeof d === "string") size(d);
   // Dimensions that no variable has, only eye(n), ones(n, m), ... (as in sum(ones(n, 1)) + a), get a size too.
   const nodes = [input.f, ...(input.lower ? [input.lower] : []), ...(typeof input.derivative === "function" ? [] : [input.derivative])];
   for (const n of topoOrder(nodes)) for (const d of n.shape) if (typeof d === "string") size(d);
-  const dimsOf = (sh: Shape) => sh.map((d) => (typeof d === "number" ? d : factors(d).reduce((p, x) => p * sizes[x]!, 1) * numericFactor(d))) as [number, number];
+  return checkAtRandom(t);
+}
+
+/** The check at the values given (every variable), along random directions. */
+function checkAtValues(t: Trial, values: Map<string, Mat>): CheckReport {
+  try {
+    for (const [d, k] of bindDims(t.vars, values)) if (!d.includes("*")) t.sizes[d] = k;
+    return attempt(t, values, " at the values given");
+  } catch (e) {
+    if (!(e instanceof MatcalcError)) throw e;
+    if (e.code === "domain") return skipped(t, `the values given (or steps from them) leave the domain of ${e.message}`);
+    return skipped(t, e.code === "value" ? `the values given do not fit: ${e.message}` : `cannot evaluate f or its derivative: ${e.message}`);
+  }
+}
+
+/**
+ * The check at random values: plain ones first, then scaled ones; then all sizes equal, for products such as A*X*B
+ * that are square but singular whenever an inner size is smaller than the outer one (logdet(A*X*B)).
+ */
+function checkAtRandom(t: Trial): CheckReport {
+  const { sizes, r } = t;
+  const dimsOf = (sh: Shape) =>
+    sh.map((d) => (typeof d === "number" ? d : factors(d).reduce((p, x) => p * sizes[x]!, 1) * numericFactor(d))) as [number, number];
   let lastDomain = "";
-  // Plain random values first, then scaled ones; then all sizes equal, for products such as A*X*B that are
-  // square but singular whenever an inner size is smaller than the outer one (logdet(A*X*B)).
   const names = Object.keys(sizes);
   const rounds = names.length > 1 ? [false, true] : [false];
   for (const equal of rounds) {
@@ -192,27 +185,55 @@ export function check(input: CheckInput, opts: CheckOptions = {}): CheckReport {
     for (const scale of SCALES) {
       for (const mode of ["general", "positive"] as const) {
         const values = new Map<string, Mat>();
-        for (const v of vars) {
+        for (const v of t.vars) {
           const [rr, cc] = dimsOf(v.shape);
           const x = randomValue(rr, cc, v.props, r, mode);
           values.set(v.name, scale === 1 || v.props.includes("orthogonal") ? x : M.scale(x, scale));
         }
         try {
-          const at = `${scale === 1 ? "" : ` at random values scaled by ${scale}`}${equal ? " with equal sizes" : ""}`;
-          return attempt(values, at);
+          return attempt(t, values, `${scale === 1 ? "" : ` at random values scaled by ${scale}`}${equal ? " with equal sizes" : ""}`);
         } catch (e) {
           if (e instanceof MatcalcError && (e.code === "domain" || e.code === "value")) {
             lastDomain = e.message;
             continue;
           }
-          if (e instanceof MatcalcError) return skipped(`cannot evaluate f or its derivative at random values: ${e.message}`);
+          if (e instanceof MatcalcError) return skipped(t, `cannot evaluate f or its derivative at random values: ${e.message}`);
           throw e;
         }
       }
     }
   }
-  return skipped(`random values leave the domain of ${lastDomain}`);
+  return skipped(t, `random values leave the domain of ${lastDomain}`);
 }
+
+/** PASS or FAIL at these values; throws the evaluation's error where they leave the domain. */
+function attempt(t: Trial, values: Map<string, Mat>, at: string): CheckReport {
+  const { seed, sizes, ndir, tolerance } = t;
+  const dims = bindDims(t.vars, values);
+  for (const [d, k] of Object.entries(sizes)) if (!dims.has(d)) dims.set(d, k);
+  const env: Env = { values, dims };
+  const dimsOf = (sh: Shape) => sh.map((d) => dimValue(d, env)) as [number, number];
+  const worst = runCheck(t.input, env, t.r, ndir, dimsOf, tolerance);
+  const status = worst.err <= tolerance ? "PASS" : "FAIL";
+  const sz = Object.entries(sizes)
+    .map(([k, v]) => `${k}=${v}`)
+    .join(", ");
+  const what = `${ndir} random direction${ndir === 1 ? "" : "s"}${at}, seed ${seed}${sz ? `, sizes ${sz}` : ""}`;
+  const message =
+    status === "PASS"
+      ? `PASS: agrees with finite differences (worst relative error ${worst.err.toExponential(1)} over ${what})`
+      : `FAIL: differs from finite differences by ${worst.err.toExponential(1)} (tolerance ${tolerance}) ${worst.what}` +
+        ` over ${what}. This is a bug in matcalc; please report it with the expression and this seed.`;
+  return { seed, sizes, directions: ndir, tolerance, status, worstRelError: worst.err, message };
+}
+
+function skipped(t: Trial, reason: string): CheckReport {
+  const { seed, sizes, ndir, tolerance } = t;
+  return { seed, sizes, directions: ndir, tolerance, status: "SKIPPED", worstRelError: Number.NaN, message: `SKIPPED: ${reason}`, reason };
+}
+
+/** The named factors of a dimension: "m*q" has m and q, "2*n" has n. */
+const factors = (d: string): string[] => d.split("*").filter((p) => !/^\d+$/.test(p));
 
 /** The product of the integer factors of a product dimension ("2*n" has 2). */
 function numericFactor(d: string): number {
