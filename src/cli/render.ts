@@ -32,8 +32,8 @@ export function checkLine(r: CheckReport, p: Painter): string {
   return `  check: ${p.paint(color, status!)}:${rest.join(":")}`;
 }
 
-/** The text report of `matcalc diff`. */
-export function textReport(d: Differentiated, check: CheckReport | null, p: Painter = PLAIN): string {
+/** The answer's lines shared by `matcalc diff` and `matcalc check`: f, the derivative, convention, assumptions, warnings, notes. */
+function answerLines(d: Differentiated, p: Painter): string[] {
   const lines = [
     `f(${d.wrt}) = ${d.function.text}`,
     // An answer in index notation is an equation already: df_ij/dX_kl = ...
@@ -43,6 +43,12 @@ export function textReport(d: Differentiated, check: CheckReport | null, p: Pain
   if (d.assumptions.length > 0) lines.push(p.paint("dim", `  assuming ${d.assumptions.join(", ")}`));
   for (const w of d.warnings) lines.push(`  ${p.paint("yellow", "warning")}: ${w.message}`);
   for (const n of d.notes) lines.push(`  note: ${n}`);
+  return lines;
+}
+
+/** The text report of `matcalc diff`. */
+export function textReport(d: Differentiated, check: CheckReport | null, p: Painter = PLAIN): string {
+  const lines = answerLines(d, p);
   if (check) lines.push(checkLine(check, p));
   return lines.join("\n");
 }
@@ -57,12 +63,7 @@ function showValue(v: unknown): string {
 /** The text report of `matcalc check`: the function and its derivative, then the verdict on the claim. */
 export function claimReport(d: Differentiated, claim: string, r: ClaimReport, p: Painter = PLAIN): string {
   const lhs = d.result.form === "index" ? "the derivative" : leibniz(d.wrt, d.order);
-  const lines = [
-    `f(${d.wrt}) = ${d.function.text}`,
-    p.paint("bold", d.result.form === "index" ? d.derivative.text : `${lhs} = ${d.derivative.text}`),
-    p.paint("dim", `  ${d.convention}`),
-  ];
-  if (d.assumptions.length > 0) lines.push(p.paint("dim", `  assuming ${d.assumptions.join(", ")}`));
+  const lines = answerLines(d, p);
   lines.push(`claim: ${claim.trim()}`);
   // the message ends in the diagnosis, which gets a line of its own here
   const suffix = r.diagnosis ? `; ${r.diagnosis}` : "";

@@ -96,9 +96,12 @@ describe("run: check", () => {
     const r = await cli(["check", "logdet(X)", "--var", "X: symmetric(n)", "--claim", "2*inv(X) - diag(diag(inv(X)))"]);
     expect(r.code).toBe(1);
     const lines = r.out.split("\n");
-    expect(lines[5]).toMatch(/^ {2}WRONG: .*tolerance 1e-8\)$/);
-    expect(lines[6]).toMatch(/^ {2}this is the Matrix Cookbook's 2\*G - diag\(diag\(G\)\) of the gradient G, which is not a gradient/);
-    expect(lines[7]).toBe("  claim - df/dX = inv(X) - diag(diag(inv(X)))");
+    // the answer's notes (logdet's meaning, symmetric variables) come before the verdict, as in `matcalc diff`
+    expect(lines[5]).toMatch(/^ {2}note: X is symmetric: the gradient is the symmetric G/);
+    expect(lines[6]).toBe("claim: 2*inv(X) - diag(diag(inv(X)))");
+    expect(lines[7]).toMatch(/^ {2}WRONG: .*tolerance 1e-8\)$/);
+    expect(lines[8]).toMatch(/^ {2}this is the Matrix Cookbook's 2\*G - diag\(diag\(G\)\) of the gradient G, which is not a gradient/);
+    expect(lines[9]).toBe("  claim - df/dX = inv(X) - diag(diag(inv(X)))");
   });
 
   it("reads the program from stdin, and the claim may use its definitions", async () => {
