@@ -3,7 +3,7 @@
 // nonlinear ops carry hand-written rules, each with its formula and source.
 
 import { MatcalcError, assertNever, invariant } from "../diagnostics/errors.js";
-import type { Builder } from "../ir/builder.js";
+import { type Builder, FLATTEN_LIMIT } from "../ir/builder.js";
 import { ELEMENTWISE, type ElementwiseName } from "../ir/elementwise.js";
 import { type Node, topoOrder } from "../ir/node.js";
 import {
@@ -39,6 +39,38 @@ const productRule =
     });
     return terms.length === 0 ? null : b.addList(terms);
   };
+
+/**
+ * The product rule for a long matrix product a1*...*an: the sum over i of P(i-1)*d(ai)*S(i+1), where the prefix
+ * products P(i) = P(i-1)*ai and suffix products S(i) = ai*S(i+1) are built once each as nested nodes (a long
+ * product stays one factor, FLATTEN_LIMIT in builder.ts), so with the variable in K places the differential has
+ * O(n) nodes rather than K products of n factors: the shared prefixes and suffixes of reverse mode.
+ */
+const chainRule: DiffRule = (c, n, d) => {
+  const { b } = c;
+  const k = n.args.length;
+  if (k <= FLATTEN_LIMIT) return productRule((bb, args) => bb.mulList(args))(c, n, d);
+  const ds = n.args.map((_, i) => d(i));
+  if (ds.every((x) => x === null)) return null;
+  const first = ds.findIndex((x) => x !== null);
+  let last = k - 1;
+  while (ds[last] === null) last--;
+  const prefix: (Node | null)[] = [null];
+  for (let i = 0; i < last; i++) prefix.push(prefix[i] ? b.mulList([prefix[i]!, n.args[i]!]) : n.args[i]!);
+  const suffix: (Node | null)[] = new Array<Node | null>(k + 1).fill(null);
+  for (let i = k - 1; i > first; i--) suffix[i] = suffix[i + 1] ? b.mulList([n.args[i]!, suffix[i + 1]!]) : n.args[i]!;
+  const terms: Node[] = [];
+  for (let i = first; i <= last; i++) {
+    const di = ds[i];
+    if (!di) continue;
+    const fs: Node[] = [];
+    if (prefix[i]) fs.push(prefix[i]!);
+    fs.push(di);
+    if (suffix[i + 1]) fs.push(suffix[i + 1]!);
+    terms.push(b.mulList(fs));
+  }
+  return b.addList(terms);
+};
 
 /** A linear unary op: d(op(a)) = op(da). */
 const linearRule =
@@ -121,7 +153,7 @@ export const DIFF_RULES: Readonly<Record<Op, DiffRule>> = {
     return terms.length === 0 ? null : b.addList(terms);
   },
   times: productRule((b, args) => b.times(...args)),
-  mul: productRule((b, args) => b.mul(...args)),
+  mul: chainRule,
   hadamard: productRule((b, args) => b.hadamard(...args)),
   transpose: linearRule((b, a) => b.transpose(a)),
   tr: linearRule((b, a) => b.tr(a)),

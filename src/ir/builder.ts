@@ -24,9 +24,10 @@ const isNumDim = (d: Dim): d is number => typeof d === "number";
  * Products (scalar `times`, elementwise `hadamard`) are flattened into one canonical sorted list, but only while
  * the nested product has at most this many factors; a longer one stays a single factor. Without the bound, the
  * forward differential of a chain y(k) = f(y(k-1)) re-sorts a list of k factors at every step (quadratic time
- * and output); with it each step touches at most this many.
+ * and output); with it each step touches at most this many. Matrix products (`mul`) splice a nested product
+ * under the same bound, so the prefix products P(i) = P(i-1)*f(i) of a long chain are nodes of two factors.
  */
-const FLATTEN_LIMIT = 16;
+export const FLATTEN_LIMIT = 16;
 
 export class Builder {
   readonly store = new Store();
@@ -471,7 +472,9 @@ export class Builder {
         continue;
       }
       if (this.isZero(f)) return this.zeros([rows, cols]);
-      if (f.op === "mul") for (const a of f.args) chain.push(a);
+      // A long product stays one factor (see FLATTEN_LIMIT): prefix and suffix products of a long chain are then
+      // nested, shared nodes, so the derivative of a chain with the variable in K places has linear size.
+      if (f.op === "mul" && f.args.length <= FLATTEN_LIMIT) for (const a of f.args) chain.push(a);
       else if (f.op === "eye") continue;
       else chain.push(f);
     }
@@ -742,7 +745,9 @@ export class Builder {
         return this.frechet2(FRECHET2_OF[a.op], this.transpose(x), this.transpose(e), this.transpose(f), p);
       }
       case "mul": {
-        // Distribute (f1...fk)' = fk'...f1' when that adds at most one transpose mark.
+        // Distribute (f1...fk)' = fk'...f1' when that adds at most one transpose mark; never into a nested long
+        // product (see FLATTEN_LIMIT), where it would rebuild every prefix of the chain.
+        if (a.args.some((f) => f.op === "mul")) break;
         const p = 1 + a.args.reduce((s, f) => s + this.marks(f), 0);
         const q = a.args.reduce((s, f) => s + this.marksIfTransposed(f), 0);
         if (q <= p + 1) return this.mul(...a.args.map((f) => this.transpose(f)).reverse());
@@ -914,8 +919,25 @@ export class Builder {
     }
     if (chain.length === 0) return this.tr(this.eye(chain0[0]!.shape[0]));
     if (chain.length === 1) return this.tr(chain[0]!);
-    const candidates: Node[][] = [];
     const rev = chain.map((f) => this.transpose(f)).reverse();
+    if (chain.length > 2 * FLATTEN_LIMIT && chain.every((f) => f.shape[0] !== 1)) {
+      // A long chain in linear time: every rotation of one base has the same marks, so the choice is the base
+      // with fewer marks and its least rotation in the structural order (the same choice as the loop below).
+      let best: Node[] | null = null;
+      let bestScore = Number.POSITIVE_INFINITY;
+      for (const base of [chain, rev]) {
+        const i = this.leastRotation(base);
+        const c = [...base.slice(i), ...base.slice(0, i)];
+        const score = c.reduce((s, f) => s + this.marks(f), 0);
+        if (score < bestScore || (score === bestScore && best && this.order.compareSeq(c, best) < 0)) {
+          best = c;
+          bestScore = score;
+        }
+      }
+      const prod = this.mulList(best!);
+      return prod.op === "mul" ? this.store.intern("tr", [prod], SCALAR) : this.tr(prod);
+    }
+    const candidates: Node[][] = [];
     for (const base of [chain, rev]) {
       for (let i = 0; i < base.length; i++) candidates.push([...base.slice(i), ...base.slice(0, i)]);
     }
@@ -934,6 +956,26 @@ export class Builder {
     if (isScalarShape(prod.shape)) return prod;
     if (prod.op !== "mul") return this.tr(prod);
     return this.store.intern("tr", [prod], SCALAR);
+  }
+
+  /** Start of the least rotation of c in the structural order (two candidate starts compared in step; O(n)). */
+  private leastRotation(c: readonly Node[]): number {
+    const n = c.length;
+    let i = 0;
+    let j = 1;
+    let k = 0;
+    while (i < n && j < n && k < n) {
+      const d = this.order.compare(c[(i + k) % n]!, c[(j + k) % n]!);
+      if (d === 0) {
+        k++;
+        continue;
+      }
+      if (d > 0) i += k + 1;
+      else j += k + 1;
+      if (i === j) j++;
+      k = 0;
+    }
+    return Math.min(i, j);
   }
 
   sum(a: Node): Node {
