@@ -6,7 +6,8 @@
 // assertions. Every timing covers the whole public call, differentiate(source, {wrt, order}): parse, shape
 // inference, differentiation, simplification and printing of the derivative as text and LaTeX.
 //
-// Environment: BENCH_NO_SYMPY=1 skips part (c); PYTHON picks the interpreter (default python3).
+// Environment: BENCH_NO_SYMPY=1 skips part (c); PYTHON picks the interpreter (default python3); BENCH_ONLY=repeated
+// runs only the chains with a repeated variable.
 
 import { spawnSync } from "node:child_process";
 import { availableParallelism, cpus } from "node:os";
@@ -17,6 +18,8 @@ import { IDENTITIES } from "../test/engine/identities.js";
 
 const NO_SYMPY = process.env["BENCH_NO_SYMPY"] === "1";
 const PYTHON = process.env["PYTHON"] ?? "python3";
+/** BENCH_ONLY=repeated: only the chains with a repeated variable of part (b). */
+const ONLY = process.env["BENCH_ONLY"];
 
 const SUITE_BUDGET_MS = 50; // timed repetitions per suite expression, after the warm-up
 const WARMUP_MS = 15;
@@ -316,6 +319,29 @@ function productRecurrence(K: number): string {
   return lines.join("\n");
 }
 
+/** tr(A*X*A*X*...*A*X*B), X repeated K times: the gradient needs the shared prefix and suffix products. */
+function repeatedChain(K: number): string {
+  return `tr(${Array.from({ length: K }, () => "A*X").join("*")}*B)`;
+}
+
+/** Y1 = A*X*B; Y(k) = A*X*Y(k-1)*X'*B; f = tr(YK): the variable repeated inside nested products. */
+function nestedProducts(K: number): string {
+  const lines = ["Y1 = A*X*B"];
+  for (let k = 2; k <= K; k++) lines.push(`Y${k} = A*X*Y${k - 1}*X'*B`);
+  lines.push(`f = tr(Y${K})`);
+  return lines.join("\n");
+}
+
+/** tr((A*X)^K*B): a matrix power. */
+function matrixPower(K: number): string {
+  return `tr((A*X)^${K}*B)`;
+}
+
+/** tr(A*inv(X)*A*inv(X)*...*B): a long chain with K inverses. */
+function inverseChain(K: number): string {
+  return `tr(${Array.from({ length: K }, () => "A*inv(X)").join("*")}*B)`;
+}
+
 /** Operations in a source: binary operators, transposes and function applications. */
 function countOps(src: string): number {
   return (src.match(/\.\*|\.\/|\.\^|[+\-*/^']|[a-z]\w*\(/g) ?? []).length;
@@ -333,7 +359,7 @@ interface ChainPoint {
   readonly error?: string;
 }
 
-function measureChain(src: string, K: number, budgetMs: number, minReps: number, maxReps: number): ChainPoint {
+function measureChain(src: string, K: number, budgetMs: number, minReps: number, maxReps: number, wrt = "x"): ChainPoint {
   const ops = countOps(src);
   const compiles: number[] = [];
   const totals: number[] = [];
@@ -346,7 +372,7 @@ function measureChain(src: string, K: number, budgetMs: number, minReps: number,
       const a = performance.now();
       const c = compile(src);
       const b = performance.now();
-      const d = differentiateCompiled(c, { wrt: "x" });
+      const d = differentiateCompiled(c, { wrt });
       const e = performance.now();
       compiles.push(b - a);
       totals.push(e - a);
@@ -402,17 +428,24 @@ function runChains(): void {
   );
   // warm the JIT on the same kind of input
   for (let i = 0; i < 5; i++) differentiate(mixedChain(100), { wrt: "x" });
+  const sizes = [10, 100, 1000, 2000, 4000, 10_000];
+  const stress = (make: (K: number) => string, wrt = "x") =>
+    sizes.map((K) => measureChain(make(K), K, 200, 1, K >= 1000 ? 1 : 50, wrt));
+  if (ONLY !== "repeated") runMixedAndStress(stress);
+  console.log("\nA variable repeated in long products, differentiated w.r.t. X (K is the number of times X occurs):");
+  printChain("Repeated chain: tr(A*X*A*X*...*A*X*B).", stress(repeatedChain, "X"));
+  printChain("Nested products: Y1 = A*X*B; Y(k) = A*X*Y(k-1)*X'*B; f = tr(YK).", stress(nestedProducts, "X"));
+  printChain("Matrix power: tr((A*X)^K*B).", stress(matrixPower, "X"));
+  printChain("Chain with inverses: tr(A*inv(X)*A*inv(X)*...*B).", stress(inverseChain, "X"));
+}
 
+function runMixedAndStress(stress: (make: (K: number) => string, wrt?: string) => ChainPoint[]): void {
   const mixed = [10, 100, 1000, 10_000].map((K) => measureChain(mixedChain(K), K, 300, K >= 1000 ? 2 : 5, 200));
   printChain(
     "Mixed chain: y1 = sin(A*x); y2 = y1 .* x + exp(-y1); ...; six step kinds cycling (matrix products, elementwise\n" +
       "functions, Hadamard products, sums, transposes), each y(k) from y(k-1) and y(k-2); f = sum(yK).",
     mixed,
   );
-
-  const sizes = [10, 100, 1000, 2000, 4000, 10_000];
-  const stress = (make: (K: number) => string) =>
-    sizes.map((K) => measureChain(make(K), K, 200, 1, K >= 1000 ? 1 : 50));
   console.log("\nStress shapes:");
   printChain("Elementwise chain: y(k) = sin(y(k-1)); f = sum(yK). The derivative is a product of K cosines.", stress(sinChain));
   printChain("Flat sum: sum(sin(1*x)) + sum(sin(2*x)) + ... + sum(sin(K*x)).", stress(flatSum));
@@ -527,7 +560,10 @@ console.log(
   `matcalc engine benchmark — Node ${process.version}, ${process.platform}/${process.arch}, ` +
     `${availableParallelism()} CPUs (${cpus()[0]?.model.trim() ?? "unknown"})`,
 );
-const rows = runSuite();
-runChains();
-runSympy(rows);
+if (ONLY === "repeated") runChains();
+else {
+  const rows = runSuite();
+  runChains();
+  runSympy(rows);
+}
 console.log(`\nengine.ts finished in ${((performance.now() - started) / 1000).toFixed(1)} s.`);
