@@ -75,12 +75,17 @@ export function differentiateCompiled(compiled: Compiled, opts: DifferentiateOpt
   const order = opts.order ?? 1;
   const names = new Set([...compiled.dims, ...compiled.vars.keys()]);
   const result = derive(compiled.b, compiled.f, v.node, { order, layout: opts.layout ?? "numerator", names });
+  // df is printed only when asked for (most callers never read it: a third of the printing otherwise)
+  let differential: Rendered | null | undefined;
   return {
     compiled,
     result,
     function: render(compiled, compiled.f),
     derivative: result.expr ? render(compiled, result.expr) : renderTensor(result),
-    differential: result.differential ? render(compiled, result.differential) : null,
+    get differential(): Rendered | null {
+      if (differential === undefined) differential = result.differential ? render(compiled, result.differential) : null;
+      return differential;
+    },
     kind: result.kind,
     wrt: opts.wrt,
     order,

@@ -51,14 +51,16 @@ export class Store {
       if (a.height + 1 > height) height = a.height + 1;
       if (a.hasD) hasD = true;
     }
+    // Every node has the same fields in the same order (absent ones undefined): one object shape, so the walks
+    // over nodes stay monomorphic.
     const node: Node = {
       id: this.nextId++,
       op,
       args,
       shape,
-      ...(attrs.num !== undefined ? { num: Object.is(attrs.num, -0) ? 0 : attrs.num } : {}),
-      ...(attrs.name !== undefined ? { name: attrs.name } : {}),
-      ...(attrs.props !== undefined && attrs.props.length > 0 ? { props: attrs.props } : {}),
+      num: attrs.num !== undefined ? (Object.is(attrs.num, -0) ? 0 : attrs.num) : undefined,
+      name: attrs.name,
+      props: attrs.props !== undefined && attrs.props.length > 0 ? attrs.props : undefined,
       height,
       hasD,
     };
