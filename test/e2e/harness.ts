@@ -95,9 +95,9 @@ export function removeDir(dir: string): void {
   rmSync(dir, { recursive: true, force: true });
 }
 
-export async function screenshot(page: Page, name: string): Promise<void> {
+export async function screenshot(page: Page, name: string, fullPage = true): Promise<void> {
   mkdirSync(SCREENSHOTS, { recursive: true });
-  await page.screenshot({ path: join(SCREENSHOTS, `${name}.png`), fullPage: true });
+  await page.screenshot({ path: join(SCREENSHOTS, `${name}.png`), fullPage });
 }
 
 // ---- page helpers ----
@@ -174,16 +174,16 @@ export async function editorText(page: Page): Promise<string> {
   return page.$eval(".cm-content", (el) => (el as HTMLElement).innerText.replace(/\u200b/g, ""));
 }
 
-/** axe-core's violations on the page as it is now (WCAG 2.1 A and AA rules, plus label-content-name-mismatch). */
-export async function axeViolations(page: Page): Promise<string[]> {
+/** axe-core's violations on the page as it is now, or in the parts `include` selects (WCAG 2.1 A and AA rules, best practices, label-content-name-mismatch). */
+export async function axeViolations(page: Page, include: string[] = []): Promise<string[]> {
   const { source } = (await import("axe-core")).default as unknown as { source: string };
   await page.evaluate(source);
-  const result = await page.evaluate(async () => {
+  const result = await page.evaluate(async (include) => {
     const axe = (window as unknown as { axe: { run: (ctx: unknown, opts: unknown) => Promise<{ violations: { id: string; nodes: { target: unknown[] }[] }[] }> } }).axe;
-    return axe.run(document, {
+    return axe.run(include.length > 0 ? { include: include.map((e) => [e]) } : document, {
       runOnly: { type: "tag", values: ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "best-practice"] },
       rules: { "label-content-name-mismatch": { enabled: true } },
     });
-  });
+  }, include);
   return result.violations.map((v) => `${v.id}: ${v.nodes.map((n) => JSON.stringify(n.target)).join(", ")}`);
 }

@@ -53,8 +53,10 @@ async function open(opts: OpenOptions = {}): Promise<Page> {
   return page;
 }
 
-/** 10 005 characters whose derivative takes the engine minutes. */
-const HEAVY = `tr(${"A*X*".repeat(2500)}B)`;
+/** 40 005 characters: a derivative that takes the engine many seconds, so a job is surely running. */
+const HEAVY = `tr(${"A*X*".repeat(10_000)}B)`;
+/** The 10 005 characters of the issue: answered in seconds, with a derivative far too long to typeset. */
+const LONG = `tr(${"A*X*".repeat(2500)}B)`;
 
 async function badge(page: Page): Promise<{ status: string | null; text: string }> {
   return page.$eval("#result", (el) => ({
@@ -80,15 +82,27 @@ describe("the page's states", () => {
     await page.waitForSelector("#previous-note", { state: "visible" });
     expect(await page.textContent("#previous-note")).toBe("Previous answer: for the input before your last change.");
     expect(await derivativeText(page)).toBe("(A + A')*x");
-    await screenshot(page, "state-computing");
+    expect(await page.getAttribute("#code", "data-fresh")).toBe("previous");
+    await screenshot(page, "state-computing", false);
 
-    // a trivial expression typed meanwhile is answered: the long job is abandoned
+    // a trivial expression typed meanwhile is answered: the long job is abandoned, its answer never shown
+    await page.evaluate(() => {
+      const shown: number[] = [];
+      (window as unknown as { shown: number[] }).shown = shown;
+      const result = document.getElementById("result")!;
+      new MutationObserver(() =>
+        shown.push(result.querySelector("[data-role=derivative] .formula")?.getAttribute("data-text")?.length ?? 0),
+      ).observe(result, { attributes: true, attributeFilter: ["data-seq"] });
+    });
     const before = await answerSeq(page);
     await typeExpression(page, "x'*x");
     await settled(page, before);
     expect(await derivativeText(page)).toBe("2*x");
+    const shown = await page.evaluate(() => (window as unknown as { shown: number[] }).shown);
+    expect(shown.every((length) => length < 100)).toBe(true);
     expect((await badge(page)).status).toBe("PASS");
     expect(await page.getAttribute("#answer", "data-fresh")).toBe("current");
+    expect(await page.getAttribute("#code", "data-fresh")).toBe("current");
     expect(await page.locator("#previous-note").count()).toBe(0);
     expect(await page.isHidden("#progress")).toBe(true);
 
@@ -101,10 +115,28 @@ describe("the page's states", () => {
     expect(await page.getAttribute("#answer", "data-fresh")).toBe("previous");
     expect(await derivativeText(page)).toBe("2*x");
     expect(await page.evaluate(() => document.body.dataset.busy)).toBeUndefined();
-    await screenshot(page, "state-stopped");
+    await screenshot(page, "state-stopped", false);
     // and the page answers the next edit at once
     await act(page, () => typeExpression(page, "tr(X*A)"));
     expect(await derivativeText(page)).toBe("A'");
+  });
+
+  it("answers the 10 000-character product as text, too long to typeset, and goes on answering", { timeout: 120_000 }, async () => {
+    const page = await open();
+    const before = await answerSeq(page);
+    await pasteExpression(page, LONG);
+    await page.waitForFunction(
+      (prev) => Number(document.getElementById("result")?.dataset.seq ?? 0) > prev && document.body.dataset.busy === undefined,
+      before,
+      { timeout: 90_000 },
+    );
+    expect(await page.textContent("[data-role=derivative] .too-long")).toMatch(
+      /^Too long to typeset \([0-9,]+ characters of LaTeX\): shown as text\.$/,
+    );
+    expect((await page.textContent("[data-role=derivative] pre.formula-text"))!.length).toBeGreaterThan(10_000);
+    await screenshot(page, "state-too-long-to-typeset", false);
+    await act(page, () => typeExpression(page, "x'*x"));
+    expect(await derivativeText(page)).toBe("2*x");
   });
 
   it("keeps code and steps from holding up the derivative", async () => {
@@ -146,6 +178,24 @@ describe("the page's states", () => {
     await act(page, () => page.check("#var-X-symmetric"));
     expect(await page.textContent("#table-edits")).toMatch(/^X: symmetric\([mn]\), set in the table/);
     await act(page, () => page.click("#reset-edits"));
+    expect(await page.locator("#table-edits").count()).toBe(0);
+    expect(await page.textContent("#vars tr[data-var=X] .origin")).toBe("inferred");
+    // an edit of a variable the text no longer has is dropped with it
+    await act(page, () => typeExpression(page, "tr(A*X)"));
+    await act(page, () => page.check("#var-X-symmetric"));
+    expect(new URL(page.url()).hash).toContain("vars=");
+    await act(page, async () => {
+      await page.click(".cm-content");
+      await page.keyboard.press("End");
+      for (let i = 0; i < 3; i++) await page.keyboard.press("Backspace");
+      await page.keyboard.type(")");
+    });
+    expect(await editorText(page)).toBe("tr(A)");
+    expect(new URL(page.url()).hash).not.toContain("vars=");
+    await act(page, async () => {
+      await page.keyboard.press("Backspace");
+      await page.keyboard.type("*X)");
+    });
     expect(await page.locator("#table-edits").count()).toBe(0);
     expect(await page.textContent("#vars tr[data-var=X] .origin")).toBe("inferred");
     // an example starts fresh as well
@@ -306,10 +356,11 @@ describe("the page's states", () => {
     await pasteExpression(page, HEAVY);
     await waitComputing(page);
     await page.waitForSelector("#previous-note", { state: "visible" });
-    expect(await axeViolations(page)).toEqual([]);
+    // the parts these states change (the rest of the page is as checked above)
+    expect(await axeViolations(page, ["#progress", "#answer"])).toEqual([]);
     await page.click("#stop");
     await page.waitForSelector("#progress[data-state=stopped]");
-    expect(await axeViolations(page)).toEqual([]);
+    expect(await axeViolations(page, ["#progress", "#answer"])).toEqual([]);
     const dark = await openPage(browser, site.url, pageErrors, { colorScheme: "dark" });
     pages.push(dark);
     await act(dark, () => typeExpression(dark, "norm2(X*w - y)^2 + lambda*w'*w"));

@@ -23,6 +23,10 @@ class FakeWorker {
   terminate(): void {
     this.terminated = true;
   }
+  /** The worker fails (a crash, or its script refused). */
+  fail(message: string): void {
+    this.onerror?.({ message, preventDefault: () => {} } as ErrorEvent);
+  }
   /** The engine answers the job it was given. */
   answer(seq: number): void {
     this.onmessage?.({ data: { seq } } as MessageEvent<Msg>);
@@ -31,13 +35,14 @@ class FakeWorker {
 
 function lane(budgetMs = 1000) {
   const results: number[] = [];
+  const errors: string[] = [];
   const l = new Lane<Msg, Msg>({
     spawn: () => new FakeWorker() as unknown as Worker,
     budgetMs,
     onResult: (r) => results.push(r.seq),
-    onError: () => {},
+    onError: (m) => errors.push(m),
   });
-  return { l, results };
+  return { l, results, errors };
 }
 
 beforeEach(() => {
@@ -112,6 +117,21 @@ describe("a job lane", () => {
     l.submit({ seq: 3 });
     expect(FakeWorker.made[1]!.got.map((m) => m.seq)).toEqual([3]);
     FakeWorker.made[1]!.answer(3);
+    expect(results).toEqual([3]);
+  });
+
+  it("reports a failed worker, and a newer job waiting for it goes to a fresh one instead", () => {
+    const { l, results, errors } = lane();
+    l.submit({ seq: 1 });
+    FakeWorker.made[0]!.fail("out of memory");
+    expect(errors).toEqual(["out of memory"]);
+    expect(l.current).toBeNull();
+    l.submit({ seq: 2 });
+    l.submit({ seq: 3 });
+    FakeWorker.made[1]!.fail("out of memory");
+    expect(errors).toEqual(["out of memory"]);
+    expect(FakeWorker.made[2]!.got.map((m) => m.seq)).toEqual([3]);
+    FakeWorker.made[2]!.answer(3);
     expect(results).toEqual([3]);
   });
 });

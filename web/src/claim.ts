@@ -81,6 +81,12 @@ export class ClaimBox {
     this.pending = { seq: this.submit(claim), claim };
   }
 
+  /** The check could not run (its worker failed): says so in place of a verdict. */
+  failed(message: string): void {
+    if (!this.pending) return;
+    this.show({ seq: this.pending.seq, claim: this.pending.claim, part: { ok: false, code: "internal", message, inClaim: false, span: null } });
+  }
+
   show(c: ClaimAnswer): void {
     if (!this.pending || c.seq !== this.pending.seq || c.claim !== this.input.value) return;
     this.pending = null;
@@ -114,9 +120,9 @@ export class ClaimBox {
       verdict,
       v.message ? h("p", { class: "claim-message" }, v.message) : "",
       v.diagnosis ? h("p", { class: "claim-diagnosis" }, h("strong", {}, "Likely: "), v.diagnosis) : "",
-      !v.agrees && v.correct.latex ? h("div", { class: "claim-correct" }, h("span", { class: "muted" }, "The derivative:"), math(v.correct.latex)) : "",
+      !v.agrees && v.correct.latex ? h("div", { class: "claim-correct" }, h("span", { class: "muted" }, "The derivative:"), math(v.correct.latex, true, v.correct.text)) : "",
       !v.agrees && v.difference?.latex
-        ? h("div", { class: "claim-difference" }, h("span", { class: "muted" }, "Yours minus it:"), math(v.difference.latex))
+        ? h("div", { class: "claim-difference" }, h("span", { class: "muted" }, "Yours minus it:"), math(v.difference.latex, true, v.difference.text))
         : "",
     );
   }

@@ -20,8 +20,23 @@ export function h<K extends keyof HTMLElementTagNameMap>(
   return el;
 }
 
-/** Typeset LaTeX into an element (display style); a formula KaTeX cannot read is shown as red source, not thrown. */
-export function math(latex: string, display = true): HTMLElement {
+/** Longer LaTeX is not typeset: KaTeX would hold the page for seconds (or run it out of memory) on one formula. */
+export const MAX_TYPESET_CHARS = 20_000;
+
+/**
+ * Typeset LaTeX into an element (display style); a formula KaTeX cannot read is shown as red source, not thrown.
+ * A formula longer than MAX_TYPESET_CHARS is shown as plain text (`text`, else its LaTeX) with a note saying why.
+ */
+export function math(latex: string, display = true, text?: string): HTMLElement {
+  if (latex.length > MAX_TYPESET_CHARS) {
+    const shown = text ?? latex;
+    return h(
+      "div",
+      { class: "math untypeset" },
+      h("p", { class: "too-long" }, `Too long to typeset (${latex.length.toLocaleString("en")} characters of LaTeX): shown as text${text === undefined ? " (LaTeX)" : ""}.`),
+      h("pre", { class: "formula-text", tabindex: 0 }, shown),
+    );
+  }
   const el = h("div", { class: display ? "math display" : "math" });
   katex.render(latex, el, { displayMode: display, throwOnError: false, trust: false, strict: "ignore" });
   return el;

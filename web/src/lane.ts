@@ -94,10 +94,16 @@ export class Lane<Req extends Seqd, Res extends Seqd> {
     w.onerror = (e) => {
       if (w !== this.worker) return;
       e.preventDefault();
+      clearTimeout(this.timer);
       this.kill();
+      const next = this.waiting;
       this.waiting = null;
-      this.opts.onError(e.message || "the engine worker failed to start");
-      this.opts.onChange?.();
+      // a newer job goes to a fresh worker and answers for itself; otherwise the failure is reported
+      if (next) this.start(next);
+      else {
+        this.opts.onError(e.message || "the engine worker failed");
+        this.opts.onChange?.();
+      }
     };
     return w;
   }

@@ -43,6 +43,7 @@ const ui = {
   answer: $<HTMLDivElement>("answer"),
   result: $<HTMLDivElement>("result"),
   timing: $<HTMLParagraphElement>("timing"),
+  code: $<HTMLDivElement>("code"),
   steps: $<HTMLDetailsElement>("steps"),
   stepsBody: $<HTMLDivElement>("steps-body"),
   status: $<HTMLParagraphElement>("status"),
@@ -58,7 +59,7 @@ const answerKey = (s: PageState): string =>
 let seq = 0;
 let timer: ReturnType<typeof setTimeout> | undefined;
 /** The newest job sent: its key, when its change was made, and whether its extras are still awaited. */
-let latest: { seq: number; key: string; editAt: number; extras: boolean } | null = null;
+let latest: { readonly seq: number; key: string; readonly editAt: number; extras: boolean } | null = null;
 /** The input of the answer on show (null: none yet). */
 let shownKey: string | null = null;
 let stopped: { readonly seq: number; readonly afterMs: number } | null = null;
@@ -67,7 +68,10 @@ let engineError: string | null = null;
 
 const onEngineError = (message: string): void => {
   engineError = message;
-  ui.result.replaceChildren(h("div", { class: "message error", id: "engine-error" }, `The engine could not start: ${message}`));
+  const text = shownKey === null ? `The engine could not start: ${message}` : `The engine failed on this input: ${message}. Edit it to try again.`;
+  ui.result.replaceChildren(h("div", { class: "message error", id: "engine-error" }, text));
+  if (shownKey !== null) shownKey = answerKey(state); // the message answers the input on show
+  latest = null;
   refresh();
 };
 const mainLane = new Lane<Task, TaskResult>({
@@ -81,14 +85,19 @@ const extrasLane = new Lane<Task, TaskResult>({
   spawn: () => new EngineWorker({ name: "matcalc code and steps" }),
   budgetMs: EXTRAS_BUDGET_MS,
   onResult: (r) => r.kind === "extras" && onExtras(r.extras),
-  onError: onEngineError,
+  // a failure here costs the code and the steps, never the derivative
+  onError: (message) => {
+    if (!latest?.extras) return;
+    const part = { ok: false as const, code: "internal", message: `the engine failed: ${message}` };
+    onExtras({ seq: latest.seq, code: state.code ? { target: state.code, part } : null, steps: state.steps ? part : null });
+  },
   onChange: () => refresh(),
 });
 const claimLane = new Lane<Task, TaskResult>({
   spawn: () => new EngineWorker({ name: "matcalc claim check" }),
   budgetMs: MAIN_BUDGET_MS,
   onResult: (r) => r.kind === "claim" && onClaim(r.claim),
-  onError: onEngineError,
+  onError: (message) => claimBox.failed(`the engine failed: ${message}`),
 });
 
 function schedule(): void {
@@ -128,8 +137,11 @@ function refresh(): void {
   if (busy) document.body.dataset.busy = "true";
   else delete document.body.dataset.busy;
   const previous = shownKey !== null && shownKey !== answerKey(state);
-  ui.answer.classList.toggle("previous", previous);
-  ui.answer.dataset.fresh = previous ? "previous" : "current";
+  // the code and the steps belong to the answer on show, and are marked with it
+  for (const el of [ui.answer, ui.code, ui.stepsBody]) {
+    el.classList.toggle("previous", previous);
+    el.dataset.fresh = previous ? "previous" : "current";
+  }
   const banner = ui.answer.querySelector<HTMLElement>("#previous-note");
   if (previous && !banner) {
     ui.answer.prepend(
@@ -202,7 +214,7 @@ const table = new VarsTable(ui.varsBody, (name, v) => {
   else delete vars[name];
   setState({ vars });
 });
-const codeTabs = new CodeTabs($("code"), (code) => setState({ code }));
+const codeTabs = new CodeTabs(ui.code, (code) => setState({ code }));
 const claimBox = new ClaimBox($("claim-box"), (claim) => {
   const job: Job = { ...state, seq: ++seq };
   claimLane.submit({ kind: "claim", seq: job.seq, job, claim });
@@ -245,6 +257,7 @@ function onMain(a: MainAnswer): void {
   });
   if (shownKey === null) registerOfflineCache(); // after the first answer, so caching never delays it
   shownKey = latest.key;
+  forgetVanishedEdits(a);
   const wantsExtras = r.ok && (state.code !== null || state.steps);
   codeTabs.show(state.code, r.ok ? "pending" : "none");
   if (state.steps) renderSteps(ui.stepsBody, r.ok ? "pending" : "none");
@@ -252,15 +265,29 @@ function onMain(a: MainAnswer): void {
   ui.result.dataset.seq = String(a.seq);
   ui.result.dataset.latencyMs = since.toFixed(1);
   ui.timing.textContent = `engine ${a.ms.toFixed(1)} ms · shown ${since.toFixed(0)} ms after the last change`;
-  ui.status.textContent = r.ok
-    ? `derivative: ${r.derivative.text}; check ${r.check?.status ?? "not run"}`
-    : `error: ${r.error.message}`;
+  const said = r.ok && r.derivative.text.length > 300 ? `${r.derivative.text.length} characters long` : r.ok ? r.derivative.text : "";
+  ui.status.textContent = r.ok ? `derivative: ${said}; check ${r.check?.status ?? "not run"}` : `error: ${r.error.message}`;
   if (wantsExtras) {
     latest.extras = true;
     const job: Job = { ...state, seq: a.seq };
     extrasLane.submit({ kind: "extras", seq: a.seq, job });
   }
   refresh();
+}
+
+/**
+ * Table edits of variables that the expression no longer has are dropped (they were made for another text), without a
+ * new job: the answer did not use them.
+ */
+function forgetVanishedEdits(a: MainAnswer): void {
+  if (!a.analysis.ok || answerKey(state) !== shownKey) return;
+  const present = new Set(a.analysis.vars.map((v) => v.name));
+  const names = Object.keys(state.vars);
+  if (names.every((n) => present.has(n))) return;
+  state = { ...state, vars: Object.fromEntries(Object.entries(state.vars).filter(([n]) => present.has(n))) };
+  history.replaceState(null, "", `#${encodeState(state)}`);
+  shownKey = answerKey(state);
+  if (latest) latest.key = shownKey;
 }
 
 function onExtras(x: Extras): void {

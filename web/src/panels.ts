@@ -106,7 +106,7 @@ export function renderSteps(root: HTMLElement, part: Part<Step[]> | "pending" | 
           "li",
           {},
           s.rule && h("span", { class: "rule" }, s.rule),
-          s.latex ? math(s.latex) : h("pre", { class: "formula-text" }, s.text),
+          s.latex ? math(s.latex, true, s.text || undefined) : h("pre", { class: "formula-text" }, s.text),
           s.note && h("p", { class: "note" }, s.note),
         ),
       ),

@@ -81,7 +81,7 @@ function editsBlock(opts: ResultOptions): HTMLElement | null {
 
 /** A typeset formula (scrolling sideways when wider than the panel, with a visible hint) and its copy buttons. */
 function formulaBlock(label: string, latex: string, text: string, role: string): HTMLElement {
-  const formula = h("div", { class: "formula", "data-text": text, tabindex: 0, role: "group", "aria-label": label }, math(latex));
+  const formula = h("div", { class: "formula", "data-text": text, tabindex: 0, role: "group", "aria-label": label }, math(latex, true, text));
   return h(
     "div",
     { class: "formula-block", "data-role": role },
