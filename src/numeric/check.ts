@@ -117,6 +117,20 @@ const relErr = (a: Mat, b: Mat, floor = 1e-6): number => {
 /** Scales tried, after plain random values, to find values inside the domain (a log-barrier wants small x). */
 const SCALES = [1, 0.1, 0.01] as const;
 
+/** f or its derivative is not finite at the point (overflow): finite differences have nothing to compare there. */
+class NotFinite extends Error {
+  constructor(
+    readonly which: string,
+    readonly how: "overflow" | "underflow" = "overflow",
+  ) {
+    super(`${which} is not finite`);
+  }
+}
+
+function assertFinite(m: Mat, which: string): void {
+  for (let k = 0; k < m.data.length; k++) if (!Number.isFinite(m.data[k]!)) throw new NotFinite(which);
+}
+
 /** One check in progress: what is checked, its random stream and the sizes drawn (or given). */
 interface Trial {
   readonly input: CheckInput;
@@ -159,6 +173,7 @@ function checkAtValues(t: Trial, values: Map<string, Mat>): CheckReport {
     for (const [d, k] of bindDims(t.vars, values)) if (!d.includes("*")) t.sizes[d] = k;
     return attempt(t, values, " at the values given");
   } catch (e) {
+    if (e instanceof NotFinite) return skipped(t, `at the values given ${e.which} is not finite (it overflows)`);
     if (!(e instanceof MatcalcError)) throw e;
     if (e.code === "domain") return skipped(t, `the values given (or steps from them) leave the domain of ${e.message}`);
     return skipped(t, e.code === "value" ? `the values given do not fit: ${e.message}` : `cannot evaluate f or its derivative: ${e.message}`);
@@ -173,7 +188,9 @@ function checkAtRandom(t: Trial): CheckReport {
   const { sizes, r } = t;
   const dimsOf = (sh: Shape) =>
     sh.map((d) => (typeof d === "number" ? d : factors(d).reduce((p, x) => p * sizes[x]!, 1) * numericFactor(d))) as [number, number];
-  let lastDomain = "";
+  // why the first attempt failed, and why the latest one did
+  let first = "";
+  let last = "";
   const names = Object.keys(sizes);
   const rounds = names.length > 1 ? [false, true] : [false];
   for (const equal of rounds) {
@@ -191,29 +208,36 @@ function checkAtRandom(t: Trial): CheckReport {
           values.set(v.name, scale === 1 || v.props.includes("orthogonal") ? x : M.scale(x, scale));
         }
         try {
-          return attempt(t, values, `${scale === 1 ? "" : ` at random values scaled by ${scale}`}${equal ? " with equal sizes" : ""}`);
+          const at = `${scale === 1 ? "" : ` at random values scaled by ${scale}`}${equal ? " with equal sizes" : ""}`;
+          // values scaled down after a failure must not underflow to a vacuous 0 = 0
+          return attempt(t, values, at, first !== "");
         } catch (e) {
-          if (e instanceof MatcalcError && (e.code === "domain" || e.code === "value")) {
-            lastDomain = e.message;
-            continue;
-          }
-          if (e instanceof MatcalcError) return skipped(t, `cannot evaluate f or its derivative at random values: ${e.message}`);
-          throw e;
+          if (e instanceof NotFinite) {
+            last =
+              e.how === "overflow"
+                ? `at random values ${e.which} is not finite (it overflows)`
+                : `${first}; at values scaled down ${e.which} and its derivative are 0 (they underflow)`;
+          } else if (e instanceof MatcalcError && (e.code === "domain" || e.code === "value")) {
+            last = `random values leave the domain of ${e.message}`;
+          } else if (e instanceof MatcalcError) {
+            return skipped(t, `cannot evaluate f or its derivative at random values: ${e.message}`);
+          } else throw e;
+          if (first === "") first = last;
         }
       }
     }
   }
-  return skipped(t, `random values leave the domain of ${lastDomain}`);
+  return skipped(t, last);
 }
 
 /** PASS or FAIL at these values; throws the evaluation's error where they leave the domain. */
-function attempt(t: Trial, values: Map<string, Mat>, at: string): CheckReport {
+function attempt(t: Trial, values: Map<string, Mat>, at: string, retry = false): CheckReport {
   const { seed, sizes, ndir, tolerance } = t;
   const dims = bindDims(t.vars, values);
   for (const [d, k] of Object.entries(sizes)) if (!dims.has(d)) dims.set(d, k);
   const env: Env = { values, dims };
   const dimsOf = (sh: Shape) => sh.map((d) => dimValue(d, env)) as [number, number];
-  const worst = runCheck(t.input, env, t.r, ndir, dimsOf, tolerance);
+  const worst = runCheck(t.input, env, t.r, ndir, dimsOf, tolerance, retry);
   const status = worst.err <= tolerance ? "PASS" : "FAIL";
   const sz = Object.entries(sizes)
     .map(([k, v]) => `${k}=${v}`)
@@ -250,6 +274,7 @@ function runCheck(
   ndir: number,
   dimsOf: (s: Shape) => [number, number],
   tolerance: number,
+  retry = false,
 ): { err: number; what: string } {
   const { f, wrt, derivative } = input;
   const [wr, wc] = dimsOf(wrt.shape);
@@ -308,8 +333,13 @@ function runCheck(
     return err;
   };
   // the function first, so that values outside its domain are reported as such (not as its derivative's)
-  evalAt(target, x0);
+  const what = input.lower ? "the derivative of the order below" : "f";
+  const fval = evalAt(target, x0);
+  assertFinite(fval, what);
   const dval = typeof derivative === "function" ? derivative(env) : evaluateNodes([derivative], env)[0]!;
+  assertFinite(dval, "the derivative");
+  // a retry after random values failed: f and its derivative both 0 there say nothing (x.^4000 at small x)
+  if (retry && M.maxAbs(fval) === 0 && M.maxAbs(dval) === 0) throw new NotFinite(what, "underflow");
   const h = 1e-3 * Math.max(1, M.maxAbs(x0));
   let worst = { err: 0, what: "" };
   const note = (err: number, what: string) => {

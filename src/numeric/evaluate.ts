@@ -49,7 +49,9 @@ function power(a: Mat, p: number): Mat {
   return M.map(a, (x) => {
     const v = x ** p;
     if (Number.isNaN(v) && !Number.isNaN(x)) fail("domain", `power: ${Number(x.toPrecision(3))}^${p} is not a real number`);
-    if (!Number.isFinite(v) && Number.isFinite(x)) fail("domain", `power: ${x}^${p} is not finite (division by zero)`);
+    if (!Number.isFinite(v) && Number.isFinite(x)) {
+      fail("domain", `power: ${Number(x.toPrecision(3))}^${p} is not finite (${x === 0 ? "division by zero" : "overflow"})`);
+    }
     return v;
   });
 }

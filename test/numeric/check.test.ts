@@ -42,6 +42,24 @@ describe("check", () => {
     expect(r.message).toBe(`SKIPPED: ${r.reason}`);
   });
 
+  it("where f overflows at the values given: SKIPPED with the reason, never FAIL", () => {
+    const d = differentiate("exp(a)*x", { wrt: "x" });
+    const r = checkDerivative(d, { values: new Map([["a", scalar(800)], ["x", fromRows([[1], [2]])]]) });
+    expect(r.status).toBe("SKIPPED");
+    expect(r.reason).toBe("at the values given f is not finite (it overflows)");
+  });
+
+  it("where random values overflow and values scaled down underflow to 0: SKIPPED, not a vacuous PASS", () => {
+    const r = checkDerivative(differentiate("sum(X.^4000)", { wrt: "X" }));
+    expect(r.status).toBe("SKIPPED");
+    expect(r.reason).toMatch(
+      /^random values leave the domain of power: -?[\d.]+\^4000 is not finite \(overflow\); at values scaled down f and its derivative are 0 \(they underflow\)$/,
+    );
+    // the same function where scaled values do not vanish is checked there
+    const ok2 = checkDerivative(differentiate("sum(X.^40)", { wrt: "X" }));
+    expect(ok2.status).toBe("PASS");
+  });
+
   it("runs at the values given, directions random", () => {
     const d = differentiate("logdet(X)", { wrt: "X" });
     // det = -2: logdet is log|det|, its gradient inv(X)' holds there too
