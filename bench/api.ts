@@ -5,7 +5,7 @@
 //
 // Run with `npx tsx bench/api.ts`. Environment: BENCH_NO_SYMPY=1 skips SymPy; PYTHON picks the interpreter.
 // "Cold" is the first pass over the batch in this fresh process (the engine's modules loaded, nothing else run);
-// "warm" the median pass after it.
+// "warm" the median pass once the JIT has settled (after 3 s of untimed passes).
 
 import { spawnSync } from "node:child_process";
 import { availableParallelism, cpus, loadavg } from "node:os";
@@ -15,7 +15,8 @@ import { SYMPY_DERIVATIVE_TESTS, SYMPY_TESTS_HEADER } from "./sympy-derivatives.
 
 const NO_SYMPY = process.env["BENCH_NO_SYMPY"] === "1";
 const PYTHON = process.env["PYTHON"] ?? "python3";
-const WARM_BUDGET_MS = 3000;
+const WARMUP_MS = 3000; // untimed passes after the cold one, so that "warm" is the JIT's settled code
+const WARM_BUDGET_MS = 2000;
 
 const lines = SYMPY_DERIVATIVE_TESTS.map((c, i) => JSON.stringify({ id: i, expr: SYMPY_TESTS_HEADER + c.expr, wrt: c.wrt }));
 const N = lines.length;
@@ -24,12 +25,19 @@ async function* feed(): AsyncIterable<string> {
   for (const l of lines) yield l;
 }
 
-/** One pass over the batch through the `matcalc json` driver; the responses and the time of the whole pass. */
-async function pass(): Promise<{ ms: number; out: string[] }> {
+/**
+ * One pass over the batch through the `matcalc json` driver: the responses, the wall time of the whole pass and the
+ * process's CPU time over it (all threads: the JIT's and the garbage collector's included), which other work on a
+ * shared machine disturbs less than the wall time.
+ */
+async function pass(): Promise<{ ms: number; cpuMs: number; out: string[] }> {
   const out: string[] = [];
+  const c0 = process.cpuUsage();
   const t0 = performance.now();
   await runJsonLines(feed(), (l) => out.push(l));
-  return { ms: performance.now() - t0, out };
+  const ms = performance.now() - t0;
+  const c = process.cpuUsage(c0);
+  return { ms, cpuMs: (c.user + c.system) / 1000, out };
 }
 
 const median = (xs: readonly number[]) => {
@@ -48,15 +56,27 @@ console.log(`${N} requests: the derivatives of SymPy's sympy/matrices/expression
 
 const cold = await pass();
 const failures = cold.out.filter((l) => !(JSON.parse(l) as { ok: boolean }).ok).length;
+let warmups = 0;
+for (const t = performance.now(); warmups < 10 || performance.now() - t < WARMUP_MS; warmups++) await pass();
 const warm: number[] = [];
+const warmCpu: number[] = [];
 const t0 = performance.now();
-while (warm.length < 5 || (performance.now() - t0 < WARM_BUDGET_MS && warm.length < 200)) warm.push((await pass()).ms);
+while (warm.length < 5 || (performance.now() - t0 < WARM_BUDGET_MS && warm.length < 200)) {
+  const p = await pass();
+  warm.push(p.ms);
+  warmCpu.push(p.cpuMs);
+}
 const coldPer = cold.ms / N;
 const warmPer = median(warm) / N;
+const coldCpuPer = cold.cpuMs / N;
+const warmCpuPer = median(warmCpu) / N;
 console.log(`matcalc, cold (first pass in this process): ${f2(cold.ms)} ms for the batch, ${(coldPer * 1000).toFixed(0)} µs per request`);
 console.log(
-  `matcalc, warm (median of ${warm.length} passes):       ${f2(median(warm))} ms for the batch, ${(warmPer * 1000).toFixed(0)} µs per request ` +
+  `matcalc, warm (median of ${warm.length} passes after ${warmups} untimed): ${f2(median(warm))} ms for the batch, ${(warmPer * 1000).toFixed(0)} µs per request ` +
     `(best pass ${((Math.min(...warm) / N) * 1000).toFixed(0)} µs)`,
+);
+console.log(
+  `matcalc CPU time per request (all threads): cold ${(coldCpuPer * 1000).toFixed(0)} µs, warm ${(warmCpuPer * 1000).toFixed(0)} µs`,
 );
 console.log(`${N - failures} of ${N} requests answered ok; ${cold.out.reduce((s, l) => s + l.length, 0)} bytes of responses.`);
 
@@ -90,9 +110,12 @@ if (NO_SYMPY) {
     const peer = JSON.parse(proc.stdout) as {
       sympy: string;
       python: string;
-      results: { ok: boolean; us: number | null; first_us?: number; error: string | null }[];
+      results: { ok: boolean; us: number | null; first_us?: number; cpu_us?: number; error: string | null }[];
     };
-    const both = peer.results.flatMap((p, i) => (p.ok && p.us !== null ? [{ i, us: p.us, first: p.first_us ?? p.us }] : []));
+    const both = peer.results.flatMap((p, i) =>
+      p.ok && p.us !== null ? [{ i, us: p.us, first: p.first_us ?? p.us, cpu: p.cpu_us ?? p.us }] : [],
+    );
+    const sympyCpu = both.reduce((s, p) => s + p.cpu, 0) / both.length / 1000;
     const sympyCold = both.reduce((s, p) => s + p.us, 0) / both.length / 1000;
     const sympyFirst = both.reduce((s, p) => s + p.first, 0) / both.length / 1000;
     const ours = both.reduce((s, p) => s + perCase[p.i]!, 0) / both.length;
@@ -107,6 +130,9 @@ if (NO_SYMPY) {
     console.log(`  SymPy (cache cleared) / matcalc cold batch:  ${f2(sympyCold / coldPer)}x`);
     console.log(`  SymPy (cache cleared) / matcalc warm batch:  ${f2(sympyCold / warmPer)}x`);
     console.log(`  SymPy first evaluation / matcalc cold batch: ${f2(sympyFirst / coldPer)}x`);
+    console.log(
+      `  CPU time, SymPy (cache cleared, ${f2(sympyCpu)} ms) / matcalc: cold ${f2(sympyCpu / coldCpuPer)}x, warm ${f2(sympyCpu / warmCpuPer)}x`,
+    );
     console.log(
       `  per expression, SymPy / matcalc request alone (warm, best of 5): geometric mean ${f2(geomean(ratios))}x, ` +
         `median ${f2(median(ratios))}x, min ${f2(Math.min(...ratios))}x (matcalc mean ${(ours * 1000).toFixed(0)} µs)`,

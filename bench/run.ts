@@ -1,5 +1,5 @@
-// `npm run bench`: the engine benchmark (bench/engine.ts), then the numeric runtime benchmark (bench/numeric.ts)
-// when it exists. Each runs in its own process (`npx tsx FILE`), one after the other, so neither one's JIT state or
+// `npm run bench`: the engine benchmark (bench/engine.ts), the JSON API path (bench/api.ts), then the numeric runtime
+// benchmark (bench/numeric.ts) when it exists. Each runs in its own process (`npx tsx FILE`), one after the other, so neither one's JIT state or
 // heap affects the other's figures. Figures only; the exit status is non-zero only if a benchmark itself crashed.
 
 import { spawnSync } from "node:child_process";
@@ -7,7 +7,7 @@ import { existsSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 
 const root = fileURLToPath(new URL("..", import.meta.url));
-const benches = ["bench/engine.ts", "bench/numeric.ts"];
+const benches = ["bench/engine.ts", "bench/api.ts", "bench/numeric.ts"];
 
 let failed = 0;
 for (const rel of benches) {
