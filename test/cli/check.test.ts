@@ -3,27 +3,9 @@
 
 import { describe, expect, it } from "vitest";
 import { UsageError, parseCommand } from "../../src/cli/args.js";
-import type { Io } from "../../src/cli/commands.js";
 import { HELP } from "../../src/cli/help.js";
-import { PLAIN } from "../../src/cli/render.js";
-import { run } from "../../src/cli/run.js";
+import { cli } from "./fake-io.js";
 
-async function cli(argv: string[], stdin = ""): Promise<{ code: number; out: string; err: string }> {
-  const out: string[] = [];
-  const err: string[] = [];
-  const io: Io = {
-    out: (t) => out.push(t),
-    err: (t) => err.push(t),
-    readStdin: async () => stdin,
-    stdinLines: async function* () {
-      yield* stdin.split("\n");
-    },
-    outColors: PLAIN,
-    errColors: PLAIN,
-  };
-  const code = await run(argv, io);
-  return { code, out: out.join("\n"), err: err.join("\n") };
-}
 
 describe("parseCommand: check", () => {
   it("reads the options of diff that shape the derivative, and the claim", () => {

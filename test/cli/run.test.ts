@@ -5,29 +5,9 @@ import { UsageError, parseCommand } from "../../src/cli/args.js";
 import { type Io, shellQuote } from "../../src/cli/commands.js";
 import { PLAIN, prettyJson } from "../../src/cli/render.js";
 import { run } from "../../src/cli/run.js";
+import { cli } from "./fake-io.js";
 
-interface Result {
-  code: number;
-  out: string;
-  err: string;
-}
 
-async function cli(argv: string[], stdin = ""): Promise<Result> {
-  const out: string[] = [];
-  const err: string[] = [];
-  const io: Io = {
-    out: (t) => out.push(t),
-    err: (t) => err.push(t),
-    readStdin: async () => stdin,
-    stdinLines: async function* () {
-      yield* stdin.split("\n");
-    },
-    outColors: PLAIN,
-    errColors: PLAIN,
-  };
-  const code = await run(argv, io);
-  return { code, out: out.join("\n"), err: err.join("\n") };
-}
 
 describe("parseCommand", () => {
   it("reads diff options", () => {
