@@ -54,7 +54,15 @@ export function lower(b: Builder, typed: Typed, resolve: (d: DimT) => Dim): Lowe
     while (cur.kind === "binary" && family.includes(cur.op)) {
       xs.push(cur.right);
       ops.push(cur.op);
-      cur = cur.left;
+      // A parenthesized product on the left, `(a*b*...)*c` (its span starts after this node's), is its own operand:
+      // a product of more than 16 factors stays one factor (FLATTEN_LIMIT), so the printed `(P)*c` of a long
+      // chain's prefix reads back as the same node; shorter ones are spliced in by the builder as before.
+      const left: Expr = cur.left;
+      if (e.op !== "+" && e.op !== "-" && left.span[0] > cur.span[0]) {
+        cur = left;
+        break;
+      }
+      cur = left;
     }
     xs.push(cur);
     ops.push("+");

@@ -32,6 +32,15 @@ describe("a variable repeated in a long product", () => {
     });
   }
 
+  test("the printed derivative of a long chain compiles back to the same text", () => {
+    // the prefix products print as `(A*X*...)*X`; a parenthesized long product reads back as one factor
+    for (const name of ["chain", "inverse", "quadratic"]) {
+      const d = differentiate(SHAPES[name]!(25), { wrt: "X" });
+      const decl = d.compiled.assumptions.map((a) => a.replace(/ \(inferred\)$/, "")).join("\n");
+      expect(toText(compile(`${decl}\n${d.derivative.text}`).f), name).toBe(d.derivative.text);
+    }
+  });
+
   test("a long trace has one canonical rotation", () => {
     const letters = ["A", "X", "B", "X", "C", "X'", "A", "B'"];
     const chain = Array.from({ length: 48 }, (_, i) => letters[(i * 5 + (i >> 3)) % letters.length]!);
