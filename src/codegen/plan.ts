@@ -1,7 +1,7 @@
 // Plans how generated code computes a function and its derivative together: their IR DAG becomes one low-level program.
 // Every choice counts flops: solves sharing one factorization, chain order by dynamic programming, no needless products.
 
-import { invariant } from "../diagnostics/errors.js";
+import { assertNever, invariant } from "../diagnostics/errors.js";
 import { type Node, topoOrder } from "../ir/node.js";
 import { EVAL_RULES } from "../numeric/evaluate.js";
 import type { Mat } from "../numeric/matrix.js";
@@ -459,11 +459,22 @@ class Planner {
         return this.op(n, [arg(0)], String(n.num));
       case "fn":
         return this.elementwise(n, [arg(0)], n.name!);
-      default:
+      // the rest keep their op: each argument lowered, no kernel of their own
+      case "sum":
+      case "diagm":
+      case "norm1":
+      case "norm2":
+      case "kron":
+      case "d2expm":
+      case "d2logm":
+      case "d2sqrtm":
+      case "d2powm":
         return this.op(
           n,
           n.args.map((a) => this.lower(a)),
         );
+      default:
+        return assertNever(n.op, "op");
     }
   }
 
