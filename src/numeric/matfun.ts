@@ -3,6 +3,7 @@
 // differences); general X: Padé, Denman–Beavers, ISS, 2n and 4n blocks.
 
 import { fail } from "../diagnostics/errors.js";
+import type { MatrixFunction } from "../ir/matrix-functions.js";
 import { eigSym, type EigSym, eigvals, inv, lu, luNonsingular, luSolve } from "./linalg.js";
 import {
   addIdentity, allFinite, block, blocks2x2, clone, eye, fmtNum, isSymmetric, type Mat, matmul, matmulNT,
@@ -16,7 +17,8 @@ function nearlySymmetric(x: Mat): boolean {
   return isSymmetric(x, 64 * EPS * maxAbs(x));
 }
 
-export type MatFunName = "expm" | "logm" | "sqrtm";
+/** The matrix functions without a parameter (powm, X^p, has its own entry points). */
+export type MatFunName = Exclude<MatrixFunction, "powm">;
 
 export interface FrechetOptions {
   /**
@@ -320,12 +322,14 @@ export function frechet(f: MatFunName, x: Mat, e: Mat, opts: FrechetOptions = {}
   const sym = nearlySymmetric(x);
   if (method === "dk" && !sym) fail("domain", `${f}: the Daleckii–Krein derivative needs a symmetric matrix`);
   if (n === 0) return zeros(0, 0);
+  const k = KERNELS[f];
   if (method !== "block" && sym) {
     const { eig, tol } = eigOfSymmetric(x);
-    return dkApply(eig, e, divDiffMatrix(eig.values, divDiffFor(f, eig.values, tol)));
+    k.checkEigenvalues(eig.values, tol);
+    return dkApply(eig, e, divDiffMatrix(eig.values, k.dd));
   }
-  if (f !== "expm") checkGeneralSpectrum(f, x);
-  return blockFrechet(x, e, (b) => (f === "expm" ? expm(b) : f === "sqrtm" ? sqrtmDB(b, f) : logmISS(b, f)));
+  if (k.checkSpectrum) checkGeneralSpectrum(f, x);
+  return blockFrechet(x, e, k.general);
 }
 
 /** L_{x^p}(X, E): Daleckii–Krein for symmetric positive definite X, otherwise the block formula. */
@@ -392,13 +396,14 @@ export function frechet2(f: MatFunName, x: Mat, e: Mat, g: Mat, opts: FrechetOpt
   const sym = nearlySymmetric(x);
   if (method === "dk" && !sym) fail("domain", `${f}: the Daleckii–Krein derivative needs a symmetric matrix`);
   if (n === 0) return zeros(0, 0);
+  const k = KERNELS[f];
   if (method !== "block" && sym) {
     const { eig, tol } = eigOfSymmetric(x);
-    divDiffFor(f, eig.values, tol);
-    return dk2Apply(eig, eig.values, e, g, f === "expm" ? dd2Exp : f === "logm" ? dd2Log : dd2Sqrt);
+    k.checkEigenvalues(eig.values, tol);
+    return dk2Apply(eig, eig.values, e, g, k.dd2);
   }
-  if (f !== "expm") checkGeneralSpectrum(f, x);
-  return blockFrechet2(x, e, g, (b) => (f === "expm" ? expm(b) : f === "sqrtm" ? sqrtmDB(b, f) : logmISS(b, f)));
+  if (k.checkSpectrum) checkGeneralSpectrum(f, x);
+  return blockFrechet2(x, e, g, k.general);
 }
 
 /** L2_{x^p}(X, E, F): Daleckii–Krein for symmetric positive definite X, otherwise the block formula. */
@@ -465,16 +470,50 @@ function divDiffMatrix(l: Float64Array, g: (a: number, b: number) => number): Fl
   return F;
 }
 
-/** The divided-difference function of f, after checking f's domain on the spectrum. */
-function divDiffFor(f: MatFunName, values: Float64Array, tol: number): (a: number, b: number) => number {
-  if (f === "expm") return ddExp;
-  for (const l of values) {
-    if (f === "logm" && l <= tol) axisFail("logm", l, tol);
-    if (f === "sqrtm" && l < -tol) fail("domain", `sqrtm: eigenvalue ${fmtNum(l)} is negative`);
-    if (f === "sqrtm" && l <= tol) fail("domain", "sqrtm: derivative undefined at a singular matrix (eigenvalue 0)");
-  }
-  return f === "logm" ? ddLog : ddSqrt;
+/** What the Fréchet derivatives of one matrix function without a parameter need: one entry per function. */
+interface MatFunKernels {
+  /** f of a general matrix, as the block formulas apply it (to 2n x 2n and 4n x 4n blocks). */
+  readonly general: (b: Mat) => Mat;
+  /** Whether a general X's spectrum must stay off the closed negative real axis (principal branches). */
+  readonly checkSpectrum: boolean;
+  /** Fails unless f is differentiable at a symmetric X with these eigenvalues (zero within tol). */
+  readonly checkEigenvalues: (values: Float64Array, tol: number) => void;
+  /** The first divided difference f[a, b] (Daleckii–Krein). */
+  readonly dd: (a: number, b: number) => number;
+  /** The second divided difference f[a, b, c]. */
+  readonly dd2: (a: number, b: number, c: number) => number;
 }
+
+const KERNELS: Readonly<Record<MatFunName, MatFunKernels>> = {
+  expm: {
+    general: (b) => expm(b),
+    checkSpectrum: false,
+    checkEigenvalues: () => {},
+    dd: ddExp,
+    dd2: dd2Exp,
+  },
+  logm: {
+    general: (b) => logmISS(b, "logm"),
+    checkSpectrum: true,
+    checkEigenvalues: (values, tol) => {
+      for (const l of values) if (l <= tol) axisFail("logm", l, tol);
+    },
+    dd: ddLog,
+    dd2: dd2Log,
+  },
+  sqrtm: {
+    general: (b) => sqrtmDB(b, "sqrtm"),
+    checkSpectrum: true,
+    checkEigenvalues: (values, tol) => {
+      for (const l of values) {
+        if (l < -tol) fail("domain", `sqrtm: eigenvalue ${fmtNum(l)} is negative`);
+        if (l <= tol) fail("domain", "sqrtm: derivative undefined at a singular matrix (eigenvalue 0)");
+      }
+    },
+    dd: ddSqrt,
+    dd2: dd2Sqrt,
+  },
+};
 
 /** exp[a, b] = exp(max) (1 - exp(-|a - b|)) / |a - b|: no cancellation, no overflow of an intermediate. */
 export function ddExp(a: number, b: number): number {

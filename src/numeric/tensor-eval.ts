@@ -16,14 +16,15 @@ import type { Mat } from "./matrix.js";
  * stored at ((i*n + j)*n + k)*n + l; for a second Fréchet op, D2_f(X) (frechet2Tensor).
  */
 export function frechetTensor(t: FrechetTensor, x: Mat, p: number): Float64Array {
-  if (!isFrechetOp(t.op)) return frechet2Tensor(t, x, p);
+  if (!isFrechetOp(t.op)) return frechet2Tensor(t.op, x, p);
+  const f = FRECHET_OF[t.op];
   const n = x.rows;
   const out = new Float64Array(n ** 4);
   for (let k = 0; k < n; k++) {
     for (let l = 0; l < n; l++) {
       const e = M.zeros(n, n);
       e.data[k * n + l] = 1;
-      const L = t.op === "dpowm" ? F.frechetPow(x, p, e) : F.frechet(FRECHET_OF[t.op] as F.MatFunName, x, e);
+      const L = f === "powm" ? F.frechetPow(x, p, e) : F.frechet(f, x, e);
       for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) out[((i * n + j) * n + k) * n + l] = L.data[i * n + j]!;
     }
   }
@@ -35,7 +36,8 @@ export function frechetTensor(t: FrechetTensor, x: Mat, p: number): Float64Array
  * ((((i*n + j)*n + k)*n + l)*n + m)*n + o. L2_f is symmetric in its directions, so each unordered pair of
  * directions is evaluated once: n^2 (n^2 + 1)/2 second Fréchet derivatives.
  */
-function frechet2Tensor(t: FrechetTensor, x: Mat, p: number): Float64Array {
+function frechet2Tensor(op: Frechet2Op, x: Mat, p: number): Float64Array {
+  const f = FRECHET2_OF[op];
   const n = x.rows;
   const n2 = n * n;
   const out = new Float64Array(n2 ** 3);
@@ -47,7 +49,7 @@ function frechet2Tensor(t: FrechetTensor, x: Mat, p: number): Float64Array {
   for (let kl = 0; kl < n2; kl++) {
     for (let mn = kl; mn < n2; mn++) {
       const [e, g] = [unit(kl), unit(mn)];
-      const L = t.op === "d2powm" ? F.frechet2Pow(x, p, e, g) : F.frechet2(FRECHET2_OF[t.op as Frechet2Op] as F.MatFunName, x, e, g);
+      const L = f === "powm" ? F.frechet2Pow(x, p, e, g) : F.frechet2(f, x, e, g);
       for (let ij = 0; ij < n2; ij++) {
         out[(ij * n2 + kl) * n2 + mn] = L.data[ij]!;
         out[(ij * n2 + mn) * n2 + kl] = L.data[ij]!;
