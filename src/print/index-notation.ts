@@ -15,6 +15,7 @@ import {
   isFrechetOp,
 } from "../ir/matrix-functions.js";
 import { type Node, topoOrder } from "../ir/node.js";
+import { OP_NAMES } from "../ir/ops.js";
 import type { Dim } from "../shape/shape.js";
 import {
   type Factor,
@@ -76,6 +77,11 @@ const functionOf = (op: TensorOp): MatrixFunction => (isFrechetOp(op) ? FRECHET_
 
 /** The name of the tensor of a (second) Fréchet derivative in text: Dexpm, ..., Dpowm; D2expm, ..., D2powm. */
 const tensorName = (op: TensorOp) => `D${op.slice(1)}`;
+
+/** The (second) Fréchet op of each tensor name, from the op table: what the text reads back. */
+const TENSOR_OPS: ReadonlyMap<string, TensorOp> = new Map(
+  OP_NAMES.filter((op): op is TensorOp => isFrechetOp(op) || isFrechet2Op(op)).map((op) => [tensorName(op), op]),
+);
 
 /** Dexpm(X), Dpowm(X, p), D2expm(X): the tensor of a (second) Fréchet derivative, without its indices. */
 function tensorText(f: Factor): string {
@@ -315,8 +321,10 @@ export function parseIndexText(b: Builder, text: string, compile: CompileExpr, f
       deltas.push({ term, p: m[1]!, q: m[2]! });
       return;
     }
-    if ((m = /^D(2?)(expm|logm|sqrtm|powm)\(/.exec(piece))) {
-      readTensor(piece, `d${m[1]}${m[2]}` as TensorOp, m[0].length - 1, term);
+    const call = /^(D[A-Za-z0-9]*)\(/.exec(piece);
+    const tensor = call ? TENSOR_OPS.get(call[1]!) : undefined;
+    if (call && tensor) {
+      readTensor(piece, tensor, call[0].length - 1, term);
       return;
     }
     let src = piece;
