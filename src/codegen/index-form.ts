@@ -5,13 +5,11 @@
 import type { Differentiated } from "../api/differentiate.js";
 import { MatcalcError, invariant } from "../diagnostics/errors.js";
 import { type Index, matricizedAxes, matricizedShape } from "../diff/tensor.js";
-import { isFrechet2Op } from "../ir/matrix-functions.js";
+import { FRECHET_OF, MATRIX_FUNCTIONS, isFrechetOp } from "../ir/matrix-functions.js";
 import type { Node } from "../ir/node.js";
 import { isScalarShape, mulDims } from "../shape/shape.js";
 import type { Term } from "./lir.js";
 import { type Plan, type PlanContext, planProgram, programCost } from "./plan.js";
-
-const SYM_FUN = { dexpm: "exp", dlogm: "log", dsqrtm: "sqrt", dpowm: "pow" } as const;
 
 /**
  * The function and its index-form derivative as one program. Every factor is a root of the plan (an array of its
@@ -43,21 +41,20 @@ export function planIndexForm(d: Differentiated, ctx: PlanContext): Plan {
     const subs: string[] = [];
     for (const f of t.factors) {
       const x = termOf.get(f.node.id)!;
-      if (f.frechet && isFrechet2Op(f.frechet.op)) {
+      if (f.frechet && !isFrechetOp(f.frechet.op)) {
         throw new MatcalcError(
           "unsupported",
           `code generation for D2${f.frechet.op.slice(2)}(X)_ijklmn, the tensor of the second Fréchet derivative ${f.frechet.op}, ` +
             "is not supported yet (the answer itself and its check are)",
         );
       }
-      if (f.frechet) {
+      if (f.frechet && isFrechetOp(f.frechet.op)) {
         // at a symmetric point, Daleckii-Krein with the eigendecomposition the function may share
         const n = f.node.shape[0];
         const p = f.frechet.p ? [termOf.get(f.frechet.p.id)!] : [];
-        const fn: string | undefined = SYM_FUN[f.frechet.op as keyof typeof SYM_FUN];
-        const sym = fn !== undefined && ctx.isSymmetric(f.node);
+        const sym = ctx.isSymmetric(f.node);
         const args = sym ? [x, S.make("eigh", [x], f.node.shape), ...p] : [x, ...p];
-        const attr = sym ? `eighFrechet/${fn}` : f.frechet.op;
+        const attr = sym ? `eighFrechet/${MATRIX_FUNCTIONS[FRECHET_OF[f.frechet.op]].scalar}` : f.frechet.op;
         ops.push(S.make("frechetTensor", args, [mulDims(n, n), mulDims(n, n)], attr));
       } else ops.push(x);
       subs.push(f.slots.filter((s): s is Index => s !== null).join(""));

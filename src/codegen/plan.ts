@@ -2,6 +2,7 @@
 // Every choice counts flops: solves sharing one factorization, chain order by dynamic programming, no needless products.
 
 import { assertNever, invariant } from "../diagnostics/errors.js";
+import { FRECHET_OF, MATRIX_FUNCTIONS } from "../ir/matrix-functions.js";
 import { type Node, topoOrder } from "../ir/node.js";
 import { EVAL_RULES } from "../numeric/evaluate.js";
 import type { Mat } from "../numeric/matrix.js";
@@ -430,18 +431,18 @@ class Planner {
       case "logm":
       case "sqrtm":
         if (!this.ctx.isSymmetric(n.args[0]!)) return this.op(n, [arg(0)]);
-        return S.make("eighFun", [this.eigh(n.args[0]!)], n.shape, SYM_FUN[n.op]);
+        return S.make("eighFun", [this.eigh(n.args[0]!)], n.shape, MATRIX_FUNCTIONS[n.op].scalar);
       case "powm":
         if (!this.ctx.isSymmetric(n.args[0]!)) return this.op(n, [arg(0), arg(1)]);
-        return S.make("eighFun", [this.eigh(n.args[0]!), arg(1)], n.shape, "pow");
+        return S.make("eighFun", [this.eigh(n.args[0]!), arg(1)], n.shape, MATRIX_FUNCTIONS.powm.scalar);
       case "dexpm":
       case "dlogm":
       case "dsqrtm":
         if (!this.ctx.isSymmetric(n.args[0]!)) return this.op(n, [arg(0), arg(1)]);
-        return S.make("eighFrechet", [this.eigh(n.args[0]!), arg(1)], n.shape, SYM_FUN[n.op]);
+        return S.make("eighFrechet", [this.eigh(n.args[0]!), arg(1)], n.shape, MATRIX_FUNCTIONS[FRECHET_OF[n.op]].scalar);
       case "dpowm":
         if (!this.ctx.isSymmetric(n.args[0]!)) return this.op(n, [arg(0), arg(1), arg(2)]);
-        return S.make("eighFrechet", [this.eigh(n.args[0]!), arg(1), arg(2)], n.shape, "pow");
+        return S.make("eighFrechet", [this.eigh(n.args[0]!), arg(1), arg(2)], n.shape, MATRIX_FUNCTIONS.powm.scalar);
       case "pow": {
         const [base, e] = n.args as [Node, Node];
         if (base.op === "norm2" && e.op === "const" && e.num === 2 && this.onlyUse(base, n)) {
@@ -632,8 +633,6 @@ class Planner {
     return this.store.make("solve", [this.lower(a), b], b.shape, `${this.isSpd(a) ? "direct-pos" : "direct"}/${t}`);
   }
 }
-
-const SYM_FUN = { expm: "exp", logm: "log", sqrtm: "sqrt", dexpm: "exp", dlogm: "log", dsqrtm: "sqrt" } as const;
 
 /** Estimated flops of one term (symbolic sizes counted as 1000): what the planner compares. */
 function termCost(t: Term): number {

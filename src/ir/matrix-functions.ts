@@ -9,8 +9,12 @@ import type { Op } from "./ops.js";
 export type MatrixFunction = "expm" | "logm" | "sqrtm" | "powm";
 export type FrechetOp = "dexpm" | "dlogm" | "dsqrtm" | "dpowm";
 export type Frechet2Op = "d2expm" | "d2logm" | "d2sqrtm" | "d2powm";
+/** The scalar function f of each matrix function (x^p for powm): the attribute of the generated code's eigh kernels. */
+export type MatrixScalar = "exp" | "log" | "sqrt" | "pow";
 
 export interface MatrixFunctionInfo {
+  /** Its scalar function: at a symmetric X = Q*diag(l)*Q', f(X) = Q*diag(f(l))*Q' (generated code, eighFun). */
+  readonly scalar: MatrixScalar;
   /** The op of its Fréchet derivative L_f(X, E) (args: X, [p,] E). */
   readonly frechet: FrechetOp;
   /**
@@ -49,6 +53,7 @@ const secondMeaning = (op2: string, op1: string, f: string, scalar: string, pow 
 
 export const MATRIX_FUNCTIONS: Readonly<Record<MatrixFunction, MatrixFunctionInfo>> = {
   expm: {
+    scalar: "exp",
     frechet: "dexpm",
     derivative: (b, x) => b.expm(x),
     frechet2: "d2expm",
@@ -62,6 +67,7 @@ export const MATRIX_FUNCTIONS: Readonly<Record<MatrixFunction, MatrixFunctionInf
     condition: null,
   },
   logm: {
+    scalar: "log",
     frechet: "dlogm",
     derivative: (b, x) => b.inv(x),
     frechet2: "d2logm",
@@ -75,6 +81,7 @@ export const MATRIX_FUNCTIONS: Readonly<Record<MatrixFunction, MatrixFunctionInf
     condition: "logm is the principal logarithm: it and its derivative exist when X has no eigenvalue on the closed negative real axis (e.g. X spd)",
   },
   sqrtm: {
+    scalar: "sqrt",
     frechet: "dsqrtm",
     derivative: (b, x) => b.times(b.num(0.5), b.inv(b.sqrtm(x))),
     frechet2: "d2sqrtm",
@@ -87,6 +94,7 @@ export const MATRIX_FUNCTIONS: Readonly<Record<MatrixFunction, MatrixFunctionInf
     condition: "sqrtm is the principal square root: it and its derivative exist when X has no eigenvalue on the closed negative real axis (e.g. X spd)",
   },
   powm: {
+    scalar: "pow",
     frechet: "dpowm",
     derivative: (b, x, p) => b.times(p!, b.powm(x, b.add(p!, b.num(-1)))),
     frechet2: "d2powm",
