@@ -4,7 +4,7 @@
 // derivative, simplified by contraction into matrix products, and turned back into matrix or Kronecker
 // notation when that exists; indices that do not appear on the left-hand side are summed (as numpy.einsum).
 
-import { MatcalcError, invariant } from "../diagnostics/errors.js";
+import { MatcalcError, assertNever, invariant } from "../diagnostics/errors.js";
 import type { Builder } from "../ir/builder.js";
 import { type Frechet2Op, type FrechetOp, frechet2Parts, frechetParts } from "../ir/matrix-functions.js";
 import { type Node, topoOrder } from "../ir/node.js";
@@ -240,10 +240,31 @@ export function readIndexForm(b: Builder, lin: Node, dX: Node, out: Slots, wrt: 
           { node: x, slots: [r, c, a, s, m, t], frechet: { op: L.op, p } },
         ]);
       }
-      default:
+      // kron has no factor form yet; leaves and nonlinear ops are never linear in dX
+      case "kron":
+      case "const":
+      case "var":
+      case "dvar":
+      case "eye":
+      case "ones":
+      case "zeros":
+      case "pow":
+      case "fn":
+      case "det":
+      case "logdet":
+      case "inv":
+      case "mpow":
+      case "norm1":
+      case "norm2":
+      case "expm":
+      case "logm":
+      case "sqrtm":
+      case "powm":
         return unsupported(
           `index notation through ${L.op} is not supported yet: its derivative is a linear map that has no factor form`,
         );
+      default:
+        return assertNever(L.op, "op");
     }
   };
 

@@ -2,7 +2,7 @@
 // (flattening, constant folding, zero/one elimination, like terms, transposes, inverses), so every node
 // the engine ever holds is already in canonical form; nothing has to be "simplified later" to be equal.
 
-import { MatcalcError, invariant } from "../diagnostics/errors.js";
+import { MatcalcError, assertNever, invariant } from "../diagnostics/errors.js";
 import { type Dim, type Prop, type Shape, SCALAR, isScalarShape, isSquare, mulDims, sameShape } from "../shape/shape.js";
 import {
   FRECHET2_OF,
@@ -128,8 +128,20 @@ export class Builder {
         }
         return true;
       }
-      default:
+      // scalars (1 x 1, answered above) or not known to be symmetric
+      case "const":
+      case "dvar":
+      case "tr":
+      case "sum":
+      case "diagv":
+      case "det":
+      case "logdet":
+      case "norm1":
+      case "norm2":
+      case "kron":
         return false;
+      default:
+        return assertNever(n.op, "op");
     }
   }
 
@@ -158,8 +170,31 @@ export class Builder {
         return n.args.every((a) => this.isDiagonal(a));
       case "hadamard":
         return n.args.some((a) => this.isDiagonal(a));
-      default:
+      // scalars (1 x 1, answered above) or not known to be diagonal
+      case "const":
+      case "dvar":
+      case "ones":
+      case "tr":
+      case "sum":
+      case "diagv":
+      case "pow":
+      case "fn":
+      case "det":
+      case "logdet":
+      case "norm1":
+      case "norm2":
+      case "dexpm":
+      case "dlogm":
+      case "dsqrtm":
+      case "dpowm":
+      case "d2expm":
+      case "d2logm":
+      case "d2sqrtm":
+      case "d2powm":
+      case "kron":
         return false;
+      default:
+        return assertNever(n.op, "op");
     }
   }
 

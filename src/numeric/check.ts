@@ -1,7 +1,7 @@
 // Built-in verification: evaluate the symbolic derivative at random structured values and compare it with
 // Richardson-extrapolated central differences of the function along random structured directions.
 
-import { MatcalcError } from "../diagnostics/errors.js";
+import { MatcalcError, assertNever } from "../diagnostics/errors.js";
 import { type Node, topoOrder } from "../ir/node.js";
 import type { DerivativeKind } from "../diff/derive.js";
 import { isScalarShape, type Prop, type Shape } from "../shape/shape.js";
@@ -377,11 +377,14 @@ function runCheck(
         sym = M.matmul(j, vec(u));
         break;
       }
-      default: {
+      case "derivative":
+      case "higher": {
         // derivative with respect to a scalar: same shape as f (transposed in denominator layout)
         sym = input.layout === "denominator" && !(dval.rows === 1 && dval.cols === 1) ? M.transpose(dval) : dval;
         break;
       }
+      default:
+        return assertNever(input.kind, "derivative kind");
     }
     // Rounding noise of the first differences: about 3 sigma/s.
     let sigma: number | null = null;

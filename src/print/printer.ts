@@ -186,7 +186,7 @@ export class DagPrinter {
       case "kron":
         return S.kron(this.get(n.args[0]!), this.get(n.args[1]!));
       default:
-        return assertNever(n.op as never, "op");
+        return assertNever(n.op, "op");
     }
   }
 
