@@ -31,6 +31,14 @@ export type Kernel = (typeof KERNELS)[number];
 /** The operations of the low-level program: every IR op and every kernel. */
 export type LOp = Op | Kernel;
 
+/** The attribute of eighFun and eighFrechet other than "pow" (which takes its exponent as an argument). */
+export type SymFn = "exp" | "log" | "sqrt";
+
+/** Whether an eighFun / eighFrechet attribute names one of the scalar functions of SymFn. */
+export function isSymFn(attr: string): attr is SymFn {
+  return attr === "exp" || attr === "log" || attr === "sqrt";
+}
+
 /** Kernels whose result is not an array but a factorization (bound to a name, never inlined). */
 export const OPAQUE: ReadonlySet<LOp> = new Set<LOp>(["factor", "eigh"]);
 

@@ -1,12 +1,12 @@
 // Python syntax shared by the NumPy, JAX and PyTorch targets: precedence-aware operators, literals, the rules that
 // read the same in all three (sums, scalar products, powers, broadcasting) and the module layout around evaluate().
 
-import { InternalError, MatcalcError } from "../diagnostics/errors.js";
+import { InternalError, MatcalcError, invariant } from "../diagnostics/errors.js";
 import { asFraction } from "../print/printer.js";
 import { isScalarShape } from "../shape/shape.js";
 import { pythonDemo } from "./demo.js";
 import { type Code, type EmitContext, type ModuleInfo, type Rule, type TensorOut, frechetDirection } from "./emit.js";
-import type { LOp, Term } from "./lir.js";
+import { type LOp, type SymFn, type Term, isSymFn } from "./lir.js";
 
 /** Python precedence levels (higher binds tighter). */
 export const P = { add: 10, mul: 20, unary: 30, power: 40, atom: 50 } as const;
@@ -227,11 +227,42 @@ def _frechet_tensor(frechet, x):
   };
 }
 
+/**
+ * The helper _inputs: reads the values by name, rejects unknown and missing ones, converts each (`convert`, lines
+ * of Python that rebind `a`) and checks its number of dimensions (`ndim` and `shape` of `a`, in the namespace).
+ */
+export function inputsHelper(o: { list: string; convert: readonly string[]; ndim: string; shape: string }): PyHelper {
+  const convert = o.convert.map((l) => `        ${l}`).join("\n");
+  return {
+    code: `
+def _inputs(values, ndims):
+    unknown = sorted(set(values) - set(ndims))
+    if unknown:
+        raise TypeError(f"evaluate() got values for unknown variables {unknown}")
+    ${o.list} = []
+    for name, ndim in ndims.items():
+        if name not in values:
+            raise TypeError(f"evaluate() needs a value for {name!r}")
+${convert}
+        if ${o.ndim} != ndim:
+            raise ValueError(f"{name} must have {ndim} dimension(s), got shape {${o.shape}}")
+        ${o.list}.append(a)
+    return ${o.list}`,
+  };
+}
+
 /** The shape tuple of an input, in code: (n, m), (n,), (). */
 export function shapeTuple(shape: readonly string[]): string {
   if (shape.length === 0) return "()";
   if (shape.length === 1) return `(${shape[0]},)`;
   return `(${shape.join(", ")})`;
+}
+
+/** A helper of a Python module: its source, the helpers it calls and the modules it imports. */
+export interface PyHelper {
+  readonly code: string;
+  readonly deps?: readonly string[];
+  readonly modules?: readonly string[];
 }
 
 export interface PythonModuleStyle {
@@ -240,7 +271,7 @@ export interface PythonModuleStyle {
   /** Conventions stated in the header, after the common ones. */
   readonly conventions: readonly string[];
   /** Helper sources by name; the module includes the used ones and their dependencies. */
-  readonly helpers: Readonly<Record<string, { readonly code: string; readonly deps?: readonly string[]; readonly modules?: readonly string[] }>>;
+  readonly helpers: Readonly<Record<string, PyHelper>>;
   /** The N-D array of a matricized derivative (ModuleInfo.tensor): "(D.T).reshape(...)" and an axis permutation. */
   readonly tensor: (name: string, t: TensorOut) => string;
   /** The demo's input maker (`lambda x: np.array(x, dtype=float)`) and lines run before it (run as a script). */
@@ -319,14 +350,21 @@ export type { EmitContext };
 
 // ---------------------------------------------------------------- symmetric matrix functions (all Python targets)
 
-const DD = { exp: "_dd_exp", log: "_dd_log", sqrt: "_dd_sqrt" } as Record<string, string>;
+const DD = { exp: "_dd_exp", log: "_dd_log", sqrt: "_dd_sqrt" } as const satisfies Record<SymFn, string>;
 
-/** f(A) and Daleckii-Krein L_f(A, E) through a symmetric eigendecomposition, given the target's exp/log/sqrt. */
-export function eighRules(sym: Readonly<Record<string, string>>): { eighFun: Rule; eighFrechet: Rule } {
+/** The array namespaces of the Python targets: numpy, jax.numpy, torch. */
+export type PyNamespace = "np" | "jnp" | "torch";
+
+/** f(A) and Daleckii-Krein L_f(A, E) through a symmetric eigendecomposition, with the namespace's exp/log/sqrt. */
+export function eighRules(ns: PyNamespace): { eighFun: Rule; eighFrechet: Rule } {
+  const fn = (attr: string): SymFn => {
+    invariant(isSymFn(attr), `code generation: no symmetric matrix function '${attr}'`);
+    return attr;
+  };
   return {
     eighFun: (t, a, cx) => {
       cx.helper("_sym_fun");
-      return call("_sym_fun", a[0]!, t.attr === "pow" ? `lambda w: w ** ${wrap(a[1]!, P.unary)}` : sym[t.attr]!);
+      return call("_sym_fun", a[0]!, t.attr === "pow" ? `lambda w: w ** ${wrap(a[1]!, P.unary)}` : `${ns}.${fn(t.attr)}`);
     },
     eighFrechet: (t, a, cx) => {
       cx.helper("_sym_frechet");
@@ -334,8 +372,50 @@ export function eighRules(sym: Readonly<Record<string, string>>): { eighFun: Rul
         cx.helper("_dd_pow");
         return call("_sym_frechet", a[0]!, `lambda w: _dd_pow(w, ${a[1]!.s})`, a[2]!);
       }
-      cx.helper(DD[t.attr]!);
-      return call("_sym_frechet", a[0]!, DD[t.attr]!, a[1]!);
+      const dd = DD[fn(t.attr)];
+      cx.helper(dd);
+      return call("_sym_frechet", a[0]!, dd, a[1]!);
+    },
+  };
+}
+
+/** The matrix functions other than expm and their first and second Fréchet derivatives. */
+export type MatrixFunctionRules = Record<"logm" | "sqrtm" | "powm" | "dlogm" | "dsqrtm" | "dpowm" | "d2logm" | "d2sqrtm" | "d2powm", Rule>;
+
+/**
+ * logm, sqrtm and powm of general (diagonalizable) arguments through the eig-based helpers _eig_fun, _eig_frechet
+ * and _eig_frechet2 (JAX and PyTorch), given f, f' and f'' as lambdas in the namespace.
+ */
+export function eigMatrixFunctionRules(ns: "jnp" | "torch"): MatrixFunctionRules {
+  /** f and f' for the first-order Daleckii-Krein formula. */
+  const general = {
+    logm: [`${ns}.log`, "lambda w: 1 / w"],
+    sqrtm: [`${ns}.sqrt`, `lambda w: 0.5 / ${ns}.sqrt(w)`],
+  } as const;
+  /** f, f' and f'' for the second-order Daleckii-Krein formula. */
+  const general2 = {
+    logm: [...general.logm, "lambda w: -1 / w ** 2"],
+    sqrtm: [...general.sqrtm, `lambda w: -0.25 / (w * ${ns}.sqrt(w))`],
+  } as const;
+  return {
+    logm: (_t, a, cx) => (cx.helper("_eig_fun"), call("_eig_fun", a[0]!, general.logm[0])),
+    sqrtm: (_t, a, cx) => (cx.helper("_eig_fun"), call("_eig_fun", a[0]!, general.sqrtm[0])),
+    powm: (_t, a, cx) => (cx.helper("_eig_fun"), call("_eig_fun", a[0]!, `lambda w: w ** ${wrap(a[1]!, P.unary)}`)),
+    dlogm: (_t, a, cx) => (cx.helper("_eig_frechet"), call("_eig_frechet", a[0]!, ...general.logm, a[1]!)),
+    dsqrtm: (_t, a, cx) => (cx.helper("_eig_frechet"), call("_eig_frechet", a[0]!, ...general.sqrtm, a[1]!)),
+    dpowm: (_t, a, cx) => {
+      cx.helper("_eig_frechet");
+      const p = wrap(a[1]!, P.unary);
+      return call("_eig_frechet", a[0]!, `lambda w: w ** ${p}`, `lambda w: ${p} * w ** (${a[1]!.s} - 1)`, a[2]!);
+    },
+    d2logm: (_t, a, cx) => (cx.helper("_eig_frechet2"), call("_eig_frechet2", a[0]!, ...general2.logm, a[1]!, a[2]!)),
+    d2sqrtm: (_t, a, cx) => (cx.helper("_eig_frechet2"), call("_eig_frechet2", a[0]!, ...general2.sqrtm, a[1]!, a[2]!)),
+    d2powm: (_t, a, cx) => {
+      cx.helper("_eig_frechet2");
+      const p = wrap(a[1]!, P.unary);
+      const q = a[1]!.s;
+      const d2f = `lambda w: ${p} * (${q} - 1) * w ** (${q} - 2)`;
+      return call("_eig_frechet2", a[0]!, `lambda w: w ** ${p}`, `lambda w: ${p} * w ** (${q} - 1)`, d2f, a[2]!, a[3]!);
     },
   };
 }

@@ -5,7 +5,7 @@ import type { ElementwiseName } from "../ir/elementwise.js";
 import type { Code, Rule, TargetSpec } from "./emit.js";
 import type { LOp } from "./lir.js";
 import * as py from "./python.js";
-import { P, call, wrap } from "./python.js";
+import { P, call } from "./python.js";
 
 const FN = {
   sin: "torch.sin",
@@ -22,18 +22,6 @@ const FN = {
   relu: "torch.relu",
   sigmoid: "torch.sigmoid",
 } as const satisfies Record<ElementwiseName, string>;
-
-const SYM = { exp: "torch.exp", log: "torch.log", sqrt: "torch.sqrt" } as Record<string, string>;
-/** f and f' for the eig-based helpers of general (non-symmetric) arguments. */
-const GENERAL = {
-  logm: ["torch.log", "lambda w: 1 / w"],
-  sqrtm: ["torch.sqrt", "lambda w: 0.5 / torch.sqrt(w)"],
-} as const;
-/** f, f' and f'' for the second-order Daleckii-Krein formula. */
-const GENERAL2 = {
-  logm: [...GENERAL.logm, "lambda w: -1 / w ** 2"],
-  sqrtm: [...GENERAL.sqrtm, "lambda w: -0.25 / (w * torch.sqrt(w))"],
-} as const;
 
 /** dtype= and device= of the inputs, for arrays made from nothing (eye, ones, zeros). */
 const LIKE = "dtype=dtype, device=device";
@@ -93,27 +81,9 @@ export const TORCH_RULES = {
   norm1: (_t, a) => call("torch.sum", call("torch.abs", a[0]!)),
   norm2: (_t, a) => call("torch.linalg.norm", a[0]!),
   expm: (_t, a) => call("torch.linalg.matrix_exp", a[0]!),
-  logm: (_t, a, cx) => (cx.helper("_eig_fun"), call("_eig_fun", a[0]!, GENERAL.logm[0])),
-  sqrtm: (_t, a, cx) => (cx.helper("_eig_fun"), call("_eig_fun", a[0]!, GENERAL.sqrtm[0])),
-  powm: (_t, a, cx) => (cx.helper("_eig_fun"), call("_eig_fun", a[0]!, `lambda w: w ** ${wrap(a[1]!, P.unary)}`)),
   dexpm: (_t, a, cx) => (cx.helper("_frechet_block"), call("_frechet_block", "torch.linalg.matrix_exp", a[0]!, a[1]!)),
-  dlogm: (_t, a, cx) => (cx.helper("_eig_frechet"), call("_eig_frechet", a[0]!, ...GENERAL.logm, a[1]!)),
-  dsqrtm: (_t, a, cx) => (cx.helper("_eig_frechet"), call("_eig_frechet", a[0]!, ...GENERAL.sqrtm, a[1]!)),
-  dpowm: (_t, a, cx) => {
-    cx.helper("_eig_frechet");
-    const p = wrap(a[1]!, P.unary);
-    return call("_eig_frechet", a[0]!, `lambda w: w ** ${p}`, `lambda w: ${p} * w ** (${a[1]!.s} - 1)`, a[2]!);
-  },
   d2expm: (_t, a, cx) => (cx.helper("_frechet2_block"), call("_frechet2_block", "torch.linalg.matrix_exp", a[0]!, a[1]!, a[2]!)),
-  d2logm: (_t, a, cx) => (cx.helper("_eig_frechet2"), call("_eig_frechet2", a[0]!, ...GENERAL2.logm, a[1]!, a[2]!)),
-  d2sqrtm: (_t, a, cx) => (cx.helper("_eig_frechet2"), call("_eig_frechet2", a[0]!, ...GENERAL2.sqrtm, a[1]!, a[2]!)),
-  d2powm: (_t, a, cx) => {
-    cx.helper("_eig_frechet2");
-    const p = wrap(a[1]!, P.unary);
-    const q = a[1]!.s;
-    const d2f = `lambda w: ${p} * (${q} - 1) * w ** (${q} - 2)`;
-    return call("_eig_frechet2", a[0]!, `lambda w: w ** ${p}`, `lambda w: ${p} * w ** (${q} - 1)`, d2f, a[2]!, a[3]!);
-  },
+  ...py.eigMatrixFunctionRules("torch"),
   kron: (t, a, cx) => (cx.helper("_kron"), py.kron("_kron")(t, a, cx)),
   // kernels
   matmul: py.matmul("torch.outer"),
@@ -134,7 +104,7 @@ export const TORCH_RULES = {
       ? call("torch.sum", `torch.log(torch.diagonal(${a[0]!.s}))`)
       : (cx.helper("_lu_logdet"), call("_lu_logdet", a[0]!)),
   eigh: (_t, a) => call("torch.linalg.eigh", a[0]!),
-  ...py.eighRules(SYM),
+  ...py.eighRules("torch"),
   frechetTensor: (t, a, cx): Code => py.frechetTensor(TORCH_RULES, t, a, cx),
   einsum: py.einsum("torch.einsum"),
 } as const satisfies Record<LOp, Rule>;
@@ -142,25 +112,17 @@ export const TORCH_RULES = {
 const HELPERS = {
   ...py.EIGH_HELPERS,
   _frechet_tensor: py.frechetTensorHelper("torch.eye(n * n, dtype=x.dtype, device=x.device)", "torch.stack"),
-  _inputs: {
-    code: `
-def _inputs(values, ndims):
-    unknown = sorted(set(values) - set(ndims))
-    if unknown:
-        raise TypeError(f"evaluate() got values for unknown variables {unknown}")
-    tensors = []
-    for name, ndim in ndims.items():
-        if name not in values:
-            raise TypeError(f"evaluate() needs a value for {name!r}")
-        a = values[name]
-        a = a if isinstance(a, torch.Tensor) else torch.as_tensor(a, dtype=torch.float64)
-        if not a.is_floating_point():
-            a = a.to(torch.float64)
-        if a.dim() != ndim:
-            raise ValueError(f"{name} must have {ndim} dimension(s), got shape {tuple(a.shape)}")
-        tensors.append(a)
-    return tensors`,
-  },
+  _inputs: py.inputsHelper({
+    list: "tensors",
+    convert: [
+      "a = values[name]",
+      "a = a if isinstance(a, torch.Tensor) else torch.as_tensor(a, dtype=torch.float64)",
+      "if not a.is_floating_point():",
+      "    a = a.to(torch.float64)",
+    ],
+    ndim: "a.dim()",
+    shape: "tuple(a.shape)",
+  }),
   _check_shape: {
     code: `
 def _check_shape(name, a, shape):

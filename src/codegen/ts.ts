@@ -4,10 +4,10 @@
 import { asFraction } from "../print/printer.js";
 import type { ElementwiseName } from "../ir/elementwise.js";
 import { isScalarShape } from "../shape/shape.js";
-import { MatcalcError } from "../diagnostics/errors.js";
+import { MatcalcError, invariant } from "../diagnostics/errors.js";
 import { tsDemo } from "./demo.js";
 import { type Code, type EmitContext, type ModuleInfo, type Rule, type TargetSpec, frechetDirection } from "./emit.js";
-import type { LOp, Term } from "./lir.js";
+import { type LOp, type SymFn, type Term, isSymFn } from "./lir.js";
 import { TS_HELPERS } from "./ts-runtime.js";
 
 /** JavaScript precedence levels (higher binds tighter). */
@@ -40,8 +40,14 @@ const FN = {
   sigmoid: "sigmoid",
 } as const satisfies Record<ElementwiseName, string>;
 
-const SYM = { exp: "Math.exp", log: "Math.log", sqrt: "Math.sqrt" } as Record<string, string>;
-const DD = { exp: "ddExp", log: "ddLog", sqrt: "ddSqrt" } as Record<string, string>;
+const SYM = { exp: "Math.exp", log: "Math.log", sqrt: "Math.sqrt" } as const satisfies Record<SymFn, string>;
+const DD = { exp: "ddExp", log: "ddLog", sqrt: "ddSqrt" } as const satisfies Record<SymFn, string>;
+
+/** The scalar function an eighFun / eighFrechet attribute names (other than pow). */
+function symFn(attr: string): SymFn {
+  invariant(isSymFn(attr), `code generation: no symmetric matrix function '${attr}'`);
+  return attr;
+}
 
 const literal = (v: string): Code => (v.startsWith("-") ? { s: v, prec: P.unary } : atom(v));
 
@@ -198,11 +204,12 @@ export const TS_RULES = {
   factorDet: (t, a, cx) => helper(cx, t.attr === "chol" ? "cholDet" : "luDet", a[0]!),
   factorLogdet: (t, a, cx) => helper(cx, t.attr === "chol" ? "cholLogdet" : "luLogdet", a[0]!),
   eigh: (_t, a, cx) => helper(cx, "eigSym", a[0]!),
-  eighFun: (t, a, cx) => helper(cx, "symFun", a[0]!, t.attr === "pow" ? `(w) => w ** ${wrap(a[1]!, P.unary)}` : SYM[t.attr]!),
+  eighFun: (t, a, cx) => helper(cx, "symFun", a[0]!, t.attr === "pow" ? `(w) => w ** ${wrap(a[1]!, P.unary)}` : SYM[symFn(t.attr)]),
   eighFrechet: (t, a, cx) => {
     if (t.attr === "pow") return (cx.helper("ddPow"), helper(cx, "symFrechet", a[0]!, `(x, y) => ddPow(x, y, ${a[1]!.s})`, a[2]!));
-    cx.helper(DD[t.attr]!);
-    return helper(cx, "symFrechet", a[0]!, DD[t.attr]!, a[1]!);
+    const dd = DD[symFn(t.attr)];
+    cx.helper(dd);
+    return helper(cx, "symFrechet", a[0]!, dd, a[1]!);
   },
   frechetTensor: (t, a, cx): Code => frechetTensor(t, a, cx),
   einsum: (t, a, cx) => {
