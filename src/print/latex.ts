@@ -2,7 +2,14 @@
 // X^{-1}, Hadamard products as \odot; shared subexpressions become a `where` list.
 
 import { ELEMENTWISE, type ElementwiseName } from "../ir/elementwise.js";
-import { FRECHET2_OF, FRECHET_OF, type Frechet2Op, type FrechetOp, MATRIX_FUNCTIONS } from "../ir/matrix-functions.js";
+import {
+  FRECHET2_OF,
+  FRECHET_OF,
+  type Frechet2Op,
+  type FrechetOp,
+  MATRIX_FUNCTIONS,
+  type MatrixFunction,
+} from "../ir/matrix-functions.js";
 import type { Node } from "../ir/node.js";
 import { DagPrinter, PREC, type PrintOptions, type Syntax } from "./printer.js";
 
@@ -32,8 +39,14 @@ const OPNAME: Record<string, string> = {
   logdet: "\\log\\det",
   sum: "\\operatorname{sum}",
   diag: "\\operatorname{diag}",
-  logm: "\\operatorname{logm}",
 };
+
+/** f(X) of each matrix function called by name, given X's LaTeX (X^p prints as a power, not a call). */
+const MATRIX_FUNCTION_LATEX = {
+  expm: (a) => `e^{${a}}`,
+  logm: (a) => `\\operatorname{logm}\\left(${a}\\right)`,
+  sqrtm: (a) => `\\left(${a}\\right)^{1/2}`,
+} as const satisfies Record<Exclude<MatrixFunction, "powm">, (a: string) => string>;
 
 /** "\left(X\right)" -> "X" when the parentheses enclose the whole string (a fraction needs none). */
 function unwrap(s: string): string {
@@ -87,8 +100,7 @@ export const LATEX: Syntax = {
     const a = args.join(", ");
     if (f === "norm2") return `\\left\\| ${a} \\right\\|_2`;
     if (f === "norm1") return `\\left\\| ${a} \\right\\|_1`;
-    if (f === "expm") return `e^{${a}}`;
-    if (f === "sqrtm") return `\\left(${a}\\right)^{1/2}`;
+    if (Object.hasOwn(MATRIX_FUNCTION_LATEX, f)) return MATRIX_FUNCTION_LATEX[f as keyof typeof MATRIX_FUNCTION_LATEX](a);
     if (Object.hasOwn(FRECHET_OF, f) || Object.hasOwn(FRECHET2_OF, f)) {
       const second = Object.hasOwn(FRECHET2_OF, f);
       const fn = MATRIX_FUNCTIONS[second ? FRECHET2_OF[f as Frechet2Op] : FRECHET_OF[f as FrechetOp]];
