@@ -1,6 +1,7 @@
 // The low-level program that code generation schedules: terms of IR ops plus linear-algebra kernels (a product
 // of two operands, a solve with a shared factorization, ...), interned so that equal work is written once.
 
+import { MATRIX_FUNCTIONS, type MatrixScalar } from "../ir/matrix-functions.js";
 import type { Node } from "../ir/node.js";
 import type { Op } from "../ir/ops.js";
 import { type Shape, isScalarShape } from "../shape/shape.js";
@@ -31,12 +32,21 @@ export type Kernel = (typeof KERNELS)[number];
 /** The operations of the low-level program: every IR op and every kernel. */
 export type LOp = Op | Kernel;
 
-/** The attribute of eighFun and eighFrechet other than "pow" (which takes its exponent as an argument). */
-export type SymFn = "exp" | "log" | "sqrt";
+/**
+ * The attribute of eighFun and eighFrechet other than "pow" (which takes its exponent as an argument): the scalar
+ * function of a matrix function (`MATRIX_FUNCTIONS[f].scalar`), so each target's table of them is checked against it.
+ */
+export type SymFn = Exclude<MatrixScalar, "pow">;
+
+const SYM_FNS: ReadonlySet<string> = new Set(
+  Object.values(MATRIX_FUNCTIONS)
+    .map((f) => f.scalar)
+    .filter((s) => s !== "pow"),
+);
 
 /** Whether an eighFun / eighFrechet attribute names one of the scalar functions of SymFn. */
 export function isSymFn(attr: string): attr is SymFn {
-  return attr === "exp" || attr === "log" || attr === "sqrt";
+  return SYM_FNS.has(attr);
 }
 
 /** Kernels whose result is not an array but a factorization (bound to a name, never inlined). */
