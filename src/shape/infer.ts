@@ -1,7 +1,7 @@
 // Shape inference over the surface AST: declarations first, then unification through every use, then
 // MatrixCalculus.org's first-letter convention for whatever is still open. Iterative: deep ASTs are fine.
 
-import { type Span, fail } from "../diagnostics/errors.js";
+import { type Span, assertNever, fail } from "../diagnostics/errors.js";
 import type { Expr, Program, Stmt, TypeWord } from "../syntax/ast.js";
 import { DimSolver, type DimT, DimVar, type TShape } from "./dims.js";
 import { FUNCTIONS, closestName, unknownFunctionHint } from "./functions.js";
@@ -473,8 +473,10 @@ export class Inferencer {
         this.forceScalar(a);
         return e.callee === "vector" ? [this.solver.fresh("fresh"), 1] : [this.solver.fresh("fresh"), this.solver.fresh("fresh")];
       }
-      default:
+      case "dims": // eye, ones, zeros: dimCall above
         return a;
+      default:
+        return assertNever(info.kind, "function kind");
     }
   }
 
