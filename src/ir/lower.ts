@@ -1,9 +1,9 @@
 // Lowering: the typed surface AST (shapes resolved) to the hash-consed IR through the smart constructors.
 // Definitions become shared DAG nodes; MATLAB's overloaded operators are resolved into explicit ops here.
 
-import { InternalError, fail, invariant } from "../diagnostics/errors.js";
+import { InternalError, assertNever, invariant } from "../diagnostics/errors.js";
 import type { DimT } from "../shape/dims.js";
-import { FUNCTIONS } from "../shape/functions.js";
+import { isFunctionName } from "../shape/functions.js";
 import { childrenOf, integerLiteral, postorder, type Typed } from "../shape/infer.js";
 import { type Dim, type Prop, type Shape, isScalarShape, sameShape } from "../shape/shape.js";
 import type { Expr } from "../syntax/ast.js";
@@ -158,7 +158,7 @@ export function lower(b: Builder, typed: Typed, resolve: (d: DimT) => Dim): Lowe
   const call = (e: Extract<Expr, { kind: "call" }>): Node => {
     const shape = shapeOf(e);
     const name = e.callee;
-    invariant(Object.hasOwn(FUNCTIONS, name), `function ${name} passed inference`);
+    invariant(isFunctionName(name), `function ${name} passed inference`);
     if (name === "eye") return b.eye(shape[0]);
     if (name === "ones") return b.ones(shape);
     if (name === "zeros") return b.zeros(shape);
@@ -211,7 +211,7 @@ export function lower(b: Builder, typed: Typed, resolve: (d: DimT) => Dim): Lowe
       case "matrix":
         return b.times(a, b.ones(shape));
       default:
-        return fail("unsupported", `function '${name}' is not supported`, e.calleeSpan);
+        return assertNever(name, "function");
     }
   };
 

@@ -24,7 +24,7 @@ export interface FunctionInfo {
 
 const ew = (doc: string): FunctionInfo => ({ kind: "elementwise", minArgs: 1, maxArgs: 1, doc });
 
-export const FUNCTIONS: Readonly<Record<string, FunctionInfo>> = {
+const FUNCTION_TABLE = {
   sin: ew("sine, elementwise"),
   cos: ew("cosine, elementwise"),
   tan: ew("tangent, elementwise"),
@@ -64,7 +64,16 @@ export const FUNCTIONS: Readonly<Record<string, FunctionInfo>> = {
   eye: { kind: "dims", minArgs: 0, maxArgs: 1, doc: "identity matrix: eye or eye(n)" },
   ones: { kind: "dims", minArgs: 0, maxArgs: 2, doc: "all-ones: ones(n) is n x n, ones(n, 1) a vector" },
   zeros: { kind: "dims", minArgs: 0, maxArgs: 2, doc: "all-zeros: zeros(n) is n x n, zeros(n, 1) a vector" },
-};
+} satisfies Record<string, FunctionInfo>;
+
+/** The name of a function of the language. */
+export type FunctionName = keyof typeof FUNCTION_TABLE;
+
+export const FUNCTIONS: Readonly<Record<string, FunctionInfo>> = FUNCTION_TABLE;
+
+export function isFunctionName(name: string): name is FunctionName {
+  return Object.hasOwn(FUNCTION_TABLE, name);
+}
 
 /** Names from other tools that mean a function of ours, for "did you mean" hints. */
 export const SYNONYMS: Readonly<Record<string, string>> = {
