@@ -3,6 +3,7 @@
 // target's demo is plain loops over flat lists and states the contract's layout independently of the code it checks.
 
 import { type Differentiated, isTensorValued, tensorPermutation } from "../api/differentiate.js";
+import { colMajorStrides } from "../numeric/ndarray.js";
 import type { Dim, Prop, Shape } from "../shape/shape.js";
 import type { Kind } from "./lir.js";
 
@@ -45,16 +46,6 @@ function rowMajor(sizes: readonly number[]): number[] {
   return s;
 }
 
-/** Column-major strides (first index fastest), as matcalc matricizes. */
-function colMajor(sizes: readonly number[]): number[] {
-  const s: number[] = [];
-  let acc = 1;
-  for (const n of sizes) {
-    s.push(acc);
-    acc *= n;
-  }
-  return s;
-}
 
 export function demoInfo(d: Differentiated, opts: { readonly matricize?: boolean }): DemoInfo {
   const c = d.compiled;
@@ -86,7 +77,7 @@ export function demoInfo(d: Differentiated, opts: { readonly matricize?: boolean
     const R = axes.slice(0, kr).reduce((s, n) => s * n, 1);
     const C = axes.slice(kr).reduce((s, n) => s * n, 1);
     const transposed = d.layout === "denominator" && d.kind !== "hessian";
-    const cm = [...colMajor(axes.slice(0, kr)), ...colMajor(axes.slice(kr))];
+    const cm = [...colMajorStrides(axes.slice(0, kr)), ...colMajorStrides(axes.slice(kr))];
     strides = cm.map((s, t) => (t < kr ? s * (transposed ? 1 : C) : s * (transposed ? R : 1)));
   } else if (k === 2 && d.layout === "denominator" && d.kind !== "hessian" && d.kind !== "gradient") {
     // a matrix in denominator layout is the transpose of the numerator one

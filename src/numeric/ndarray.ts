@@ -13,6 +13,17 @@ export interface NdArray {
 /** Nested JSON arrays, one level per axis (a number for no axes). */
 export type NdJson = number | NdJson[];
 
+/** Column-major strides of an array of these sizes: the first index fastest, as matcalc matricizes tensors. */
+export function colMajorStrides(sizes: readonly number[]): number[] {
+  const s: number[] = [];
+  let acc = 1;
+  for (const n of sizes) {
+    s.push(acc);
+    acc *= n;
+  }
+  return s;
+}
+
 /**
  * The N-D array of a matricized tensor. `m` holds the tensor T over `sizes` (axes a0, a1, ...) as matcalc matricizes
  * it: rows then columns, first index fastest, so T[a] sits at column-major linear index a0 + n0*(a1 + n1*(a2 ...))
@@ -23,12 +34,7 @@ export function fromMatricized(m: Mat, sizes: readonly number[], perm: readonly 
   invariant(total === m.rows * m.cols, `a ${m.rows} x ${m.cols} matrix is not a tensor of sizes ${sizes.join(" x ")}`);
   invariant(perm.length === sizes.length, "a permutation of every axis");
   // strides of T's axes in the column-major linear index of m
-  const colStride: number[] = [];
-  let acc = 1;
-  for (const n of sizes) {
-    colStride.push(acc);
-    acc *= n;
-  }
+  const colStride = colMajorStrides(sizes);
   const shape = perm.map((a) => sizes[a]!);
   const st = perm.map((a) => colStride[a]!);
   const data = new Float64Array(total);

@@ -9,6 +9,7 @@ import type { Node } from "../ir/node.js";
 import { type Env, dimValue, evaluateNodes } from "./evaluate.js";
 import * as F from "./matfun.js";
 import * as M from "./matrix.js";
+import { colMajorStrides } from "./ndarray.js";
 import type { Mat } from "./matrix.js";
 
 /**
@@ -146,7 +147,7 @@ function contract(ts: readonly Strided[], keep: readonly Index[], size: (x: Inde
   const sizes = all.map(size);
   // per tensor, the stride of each index of `all` (0 when it does not carry it; the sum when it repeats)
   const ins = ts.map((f) => ({ data: f.data, st: all.map((x) => f.idx.reduce((s, y, k) => (y === x ? s + f.strides[k]! : s), 0)) }));
-  const outStrides = strides(keep.map(size));
+  const outStrides = colMajorStrides(keep.map(size));
   const data = new Float64Array(keep.reduce((s, x) => s * size(x), 1));
   const at = new Array<number>(all.length).fill(0);
   for (;;) {
@@ -168,15 +169,4 @@ function contract(ts: readonly Strided[], keep: readonly Index[], size: (x: Inde
     if (k === all.length) break;
   }
   return { idx: keep, data, strides: outStrides };
-}
-
-/** Column-major strides: the first index fastest. */
-function strides(sizes: readonly number[]): number[] {
-  const s: number[] = [];
-  let acc = 1;
-  for (const n of sizes) {
-    s.push(acc);
-    acc *= n;
-  }
-  return s;
 }
